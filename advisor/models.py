@@ -38,6 +38,10 @@ class Submission(models.Model):
     consent_at = models.DateTimeField(_("consent given at"))
     consent_version = models.CharField(_("privacy statement version"), max_length=16)
 
+    # Set by the questionnaire's final step so a double POST stores one submission.
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                                       editable=False)
+
     # The PDF report, rendered once and re-rendered when its fingerprint (branding,
     # engine version, language) no longer matches.
     report_pdf = models.FileField(_("PDF report"), upload_to="reports/%Y/%m/", blank=True)

@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
                 ('question', models.TextField(blank=True, max_length=2000, verbose_name='question for the consultant')),
                 ('consent_at', models.DateTimeField(verbose_name='consent given at')),
                 ('consent_version', models.CharField(max_length=16, verbose_name='privacy statement version')),
+                ('idempotency_key', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
                 ('report_pdf', models.FileField(blank=True, upload_to='reports/%Y/%m/', verbose_name='PDF report')),
                 ('report_fingerprint', models.CharField(blank=True, max_length=64, verbose_name='report fingerprint')),
                 ('link_expires_at', models.DateTimeField(blank=True, null=True, verbose_name='link expires at')),
