@@ -532,6 +532,16 @@ DECISIVE_RULES: tuple[DecisiveRule, ...] = (
         ),
     ),
     DecisiveRule(
+        key="critical_security_with_sensitive_data",
+        condition=when({"security_importance": "critical", "sensitive_data": SOME_SENSITIVE_DATA}),
+        verdict=M365,
+        reason=_(
+            "You e-mail confidential information and a leak would seriously harm you. With "
+            "higher security requirements, Microsoft 365 usually offers more options and peace "
+            "of mind than a standard IMAP mailbox."
+        ),
+    ),
+    DecisiveRule(
         key="imposed_requirements",
         condition=when({"sector_requirements": "yes"}),
         verdict=M365,

@@ -68,6 +68,21 @@ class QuestionnaireView(NamedUrlSessionWizardView):
                 return redirect(self.get_step_url(self.steps.last))
         return super().get(request, *args, **kwargs)
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A step posted before the earlier ones are answered (an expired session, a
+        # bookmarked step): keep what was typed and send the visitor to the gap.
+        posted = request.POST.get(f"{self.prefix}-current_step")
+        names = list(self.get_form_list())
+        first_open = self.first_unanswered_step()
+        if (posted in names and first_open is not None
+                and names.index(first_open) < names.index(posted)
+                and "wizard_goto_step" not in request.POST):
+            form = self.get_form(step=posted, data=request.POST)
+            self._set_draft(posted, self._typed_values(form))
+            self.storage.current_step = first_open
+            return redirect(self.get_step_url(first_open))
+        return super().post(request, *args, **kwargs)
+
     def get_form_prefix(self, step: str | None = None, form: Any = None) -> str | None:
         # Field names are the questionnaire keys themselves (team_size, sector, ...).
         return None
@@ -87,16 +102,20 @@ class QuestionnaireView(NamedUrlSessionWizardView):
             self.storage.set_step_data(current, self.process_step(form))
         else:
             self.storage.set_step_data(current, None)
-            self._set_draft(current, {
-                name: form.data.get(form.add_prefix(name))
-                for name in form.fields
-                if form.data.get(form.add_prefix(name)) not in (None, "")
-            })
+            self._set_draft(current, self._typed_values(form))
         return super().render_goto_step(goto_step, **kwargs)
 
     def process_step(self, form: Form) -> Any:
         self._set_draft(self.steps.current, None)
         return super().process_step(form)
+
+    @staticmethod
+    def _typed_values(form: Form) -> dict[str, str]:
+        return {
+            name: form.data.get(form.add_prefix(name))
+            for name in form.fields
+            if form.data.get(form.add_prefix(name)) not in (None, "")
+        }
 
     def _set_draft(self, step: str, values: dict[str, str] | None) -> None:
         extra = dict(self.storage.extra_data)

@@ -5,6 +5,7 @@ DJANGO_SECRET_KEY. Every variable is documented in README.md and .env.example.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "formtools",
     "crispy_forms",
     "crispy_bootstrap5",
+    "post_office",
     "advisor",
 ]
 
@@ -147,6 +149,23 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "keuzehulp@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Mail outbox (django-post-office): mails are stored in the database with the submission
+# and sent by `make worker` (manage.py send_queued_mail); a failed send is retried.
+POST_OFFICE = {
+    "MAX_RETRIES": int(os.environ.get("MAIL_MAX_RETRIES", "96")),
+    "RETRY_INTERVAL": timedelta(minutes=int(os.environ.get("MAIL_RETRY_MINUTES", "15"))),
+    "LOG_LEVEL": 1,
+}
+# Absolute links in e-mails (result page, admin) start with this; no trailing slash.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Who is told about new submissions; empty means the branding e-mail address.
+CONSULTANT_EMAIL = os.environ.get("CONSULTANT_NOTIFY_EMAIL", "")
+# A result-page link stops working this many days after the submission.
+SHARE_LINK_DAYS = int(os.environ.get("SHARE_LINK_DAYS", "90"))
+# Anti-spam: report e-mails per report in total, and share requests per client IP.
+SHARE_MAX_PER_REPORT = int(os.environ.get("SHARE_MAX_PER_REPORT", "5"))
+SHARE_RATE_PER_IP = os.environ.get("SHARE_RATE_PER_IP", "10/h")
 
 # How long submissions are kept (privacy statement; AVG storage limitation).
 RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "12"))
