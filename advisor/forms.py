@@ -5,12 +5,14 @@ import re
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from advisor.questionnaire import STEPS, Step
 
+WHY_WE_ASK = _("Why we ask this")
 PHONE_INVALID = _("Enter a phone number with digits only, for example 06 12345678.")
 CONSENT_REQUIRED = _("We can only send you the advice if you agree to the privacy statement.")
 # Digits with the usual separators and an optional leading +; no letters.
@@ -22,7 +24,7 @@ def step_form(step: Step) -> type[forms.Form]:
     fields = {
         question.key: forms.ChoiceField(
             label=question.label,
-            help_text=question.why,
+            help_text=format_lazy("{}: {}", WHY_WE_ASK, question.why),
             choices=[(choice.value, choice.label) for choice in question.choices],
             widget=forms.RadioSelect,
             error_messages={"required": _("Choose one of the options."),

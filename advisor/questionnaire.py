@@ -758,8 +758,8 @@ NEXT_STEPS: tuple[NextStep, ...] = (
         "Set up the mailbox with IMAP on every device, so you see the same inbox everywhere."
     )),
     NextStep("choose_plan", frozenset({M365}), ALWAYS, _(
-        "Choose the plan below for everyone who needs a mailbox, and register your own domain "
-        "in Microsoft 365."
+        "Take the suggested plan for everyone who needs a mailbox, and connect your own domain "
+        "name to Microsoft 365."
     )),
     NextStep("configure_security", frozenset({M365}), ALWAYS, _(
         "Have the security measures below set up before you move, and record how they are set."
