@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from advisor import questionnaire as q
-from advisor.advice import Advice
+from advisor.advice import NOTES, Advice
 from advisor.models import Submission
 
 FEATURE_MARKS = {
@@ -64,4 +64,7 @@ def result_context(submission: Submission) -> dict[str, Any]:
         "answers": answer_rows(submission.answers),
         "plan": advice.plan_info,
         "measures": advice.security_measures,
+        # The migration path belongs with the next steps; the other notes with the verdict.
+        "summary_notes": [NOTES[key] for key in advice.notes if key != "migration"],
+        "migration_note": NOTES["migration"] if "migration" in advice.notes else None,
     }

@@ -149,8 +149,8 @@ def test_unknown_question_is_refused_with_its_key():
 def test_invalid_answer_is_refused_with_the_valid_choices():
     with pytest.raises(InvalidAnswers) as error:
         advise({"sector": "bank"})
-    assert str(error.value) == INVALID_ANSWER.format(
-        key="sector", value="bank", choices="legal, healthcare, financial, other_sensitive, general")
+    choices = "legal, healthcare, financial, other_sensitive, general"
+    assert str(error.value) == INVALID_ANSWER.format(key="sector", value="bank", choices=choices)
 
 
 def test_the_same_answers_always_give_the_same_advice():

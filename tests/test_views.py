@@ -52,13 +52,12 @@ def test_full_flow_in_english(client, questionnaire):
     assert Submission.objects.get().language == "en"
 
 
-def test_progress_is_shown_on_every_step(client, questionnaire):
+def test_progress_is_shown_on_every_step_in_both_languages(client, questionnaire):
     for index, step in enumerate(questionnaire.steps, start=1):
-        if step != "business":
-            questionnaire.post(client, previous, questionnaire.answers.get(previous, {}))
-        html = client.get(questionnaire.url(step, "en")).content.decode()
-        assert f"Step {index} of 6" in html
-        previous = step
+        assert f"Step {index} of 6" in client.get(questionnaire.url(step, "en")).content.decode()
+        assert f"Stap {index} van 6" in client.get(questionnaire.url(step)).content.decode()
+        if step in questionnaire.answers:
+            questionnaire.post(client, step, questionnaire.answers[step])
 
 
 def test_each_question_explains_why_we_ask_it(client, questionnaire):
@@ -209,3 +208,19 @@ def test_privacy_statement_is_available_in_both_languages(client):
     assert client.get("/privacy/").status_code == 200
     html = client.get("/en/privacy/").content.decode()
     assert "Privacy statement" in html and "months" in html
+
+
+def test_imap_advice_with_expected_growth_shows_the_migration_path_under_next_steps(client):
+    from advisor.services import create_submission
+
+    submission = create_submission(
+        answers={"team_size": "solo", "email_intensity": "light", "calendar": "not_needed",
+                 "budget": "minimal", "growth": "moderate"},
+        contact={"name": "Eva", "company": "Bakkerij Jansen", "email": "eva@bakkerij.nl"},
+        language="en",
+    )
+    html = client.get(f"/en/advies/{submission.token}/").content.decode()
+    assert submission.verdict == "imap"
+    next_steps = html.index('id="next"')
+    assert html.index("Later to Microsoft 365?") > next_steps
+    assert "you can always move to Microsoft 365 later" in html
