@@ -1,0 +1,28 @@
+"""Reading submissions for the public pages."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from advisor.models import Submission
+
+
+def shared_submission_or_404(token: str) -> Submission:
+    """The submission behind a report link, or 404 when the link is unknown, expired or revoked."""
+    now = timezone.now()
+    live = Q(link_expires_at__gt=now) | Q(
+        # Rows stored before links expired: count the period from the submission date.
+        link_expires_at__isnull=True,
+        created_at__gt=now - timedelta(days=settings.SHARE_LINK_DAYS),
+    )
+    return get_object_or_404(
+        Submission.objects.filter(live, link_revoked_at__isnull=True), token=token
+    )
+
+
+def shares_left(submission: Submission) -> int:
+    """How many more report e-mails this report may send."""
+    return max(0, settings.SHARE_MAX_PER_REPORT - submission.share_count)
