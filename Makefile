@@ -40,3 +40,9 @@ format: install
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+
+# Sends the mail outbox (advice links, consultant notifications) every 5 seconds until
+# Ctrl-C; run it next to `make run`. Mail waits in the database until it is sent.
+.PHONY: worker
+worker: migrate
+	$(BIN)/python manage.py mail_worker

@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class AdvisorConfig(AppConfig):
     name = "advisor"
     verbose_name = _("E-mail advice")
+
+
+class BackOfficeAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the back office's site (two-factor login, dashboard) as default."""
+
+    # Listed in INSTALLED_APPS by its full path; not the advisor app's own config.
+    default = False
+    default_site = "advisor.admin_site.BackOfficeSite"

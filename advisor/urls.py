@@ -8,5 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("vragen/<slug:step>/", views.questionnaire, name="step"),
     path("advies/<str:token>/", views.result, name="result"),
+    path("advies/<str:token>/delen/", views.share, name="share"),
+    path("advies/<str:token>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("privacy/", views.privacy, name="privacy"),
 ]

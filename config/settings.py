@@ -9,7 +9,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.contrib.messages import constants as message_constants
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,7 +41,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the back office's site: two-factor login and the dashboard.
+    "advisor.apps.BackOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,20 +51,35 @@ INSTALLED_APPS = [
     "formtools",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "post_office",
+    # Only for its system check: rate-limit counters need a cache all processes share.
+    "django_ratelimit",
     "advisor",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A database outage becomes a branded 503 page instead of a traceback.
+    "advisor.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After XFrameOptions: lets the public pages into the sites in EMBED_ALLOWED_ORIGINS.
+    "advisor.middleware.EmbeddingMiddleware",
+    # Turns django-ratelimit's refusal into the branded 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes asks: it turns a lockout into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,6 +94,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "advisor.context_processors.branding",
@@ -166,9 +185,44 @@ SHARE_LINK_DAYS = int(os.environ.get("SHARE_LINK_DAYS", "90"))
 # Anti-spam: report e-mails per report in total, and share requests per client IP.
 SHARE_MAX_PER_REPORT = int(os.environ.get("SHARE_MAX_PER_REPORT", "5"))
 SHARE_RATE_PER_IP = os.environ.get("SHARE_RATE_PER_IP", "10/h")
+# A PDF report render taking longer than this many seconds is stopped (the visitor sees a
+# "try again later" page instead of a hanging request).
+REPORT_RENDER_TIMEOUT = float(os.environ.get("REPORT_RENDER_TIMEOUT", "30"))
+# Error messages use Bootstrap's "danger" alert style.
+MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 
 # How long submissions are kept (privacy statement; AVG storage limitation).
 RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "12"))
+
+# --- The consultant's back office (the admin) ---
+# DJANGO_ADMIN_URL: where the admin lives, e.g. "kantoor-7f3a/"; a less obvious path gets
+# fewer password-guessing bots.
+ADMIN_URL = (os.environ.get("DJANGO_ADMIN_URL") or "admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_URL must name a path, e.g. 'kantoor-7f3a/'.")
+# Every staff login needs a code from an authenticator app (TOTP). Only development may
+# switch it off, explicitly: DJANGO_ADMIN_REQUIRE_2FA=false.
+ADMIN_REQUIRE_2FA = env_bool("DJANGO_ADMIN_REQUIRE_2FA", True)
+if not ADMIN_REQUIRE_2FA and not DEBUG:
+    raise ImproperlyConfigured("DJANGO_ADMIN_REQUIRE_2FA=false is only allowed when DEBUG is on.")
+# The name the authenticator app shows next to the code.
+OTP_TOTP_ISSUER = "Keuzehulp e-mail"
+# How many reverse proxies in front of the site append to X-Forwarded-For. 0 (default): the
+# client IP is REMOTE_ADDR, and a visitor's own X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out client before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock out a client IP after 5 failed logins, for an hour; counted per real client IP.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "advisor.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 
 # The consultant's branding. Replaceable per deployment without code changes.
 BRANDING = {
@@ -188,16 +242,91 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Logs never hold e-mail addresses, phone numbers or report tokens (AVG; see SECURITY.md).
+    "filters": {"redact": {"()": "advisor.log_redaction.RedactPersonalData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Replace Django's own handlers, which would print request paths (tokens) unredacted.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# --- Security: headers, cookies, rate limits (SECURITY.md lists each with its test) ---
+
+# Content-Security-Policy: only our own files, inline <script>/<style> only with the
+# per-request nonce ({% csp_nonce_attr %}), no plugins, no <base>, forms post to us only.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    # Bootstrap draws checkboxes, radio buttons and select arrows as data: SVG images.
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "upgrade-insecure-requests": not DEBUG,
+}
+# EMBED_ALLOWED_ORIGINS: sites that may show the questionnaire in an iframe, comma-separated,
+# e.g. "https://www.devries-it.nl". Empty: no site may frame any page (clickjacking).
+EMBED_ALLOWED_ORIGINS = env_list("EMBED_ALLOWED_ORIGINS", "")
+for _origin in EMBED_ALLOWED_ORIGINS:
+    # Goes into a header: refuse anything that could end or extend the directive.
+    if any(char in _origin for char in " ;,'\"") or not _origin.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"EMBED_ALLOWED_ORIGINS: not an origin: {_origin!r}")
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+# The load balancer may check health over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# REDIS_URL: the cache every process shares (rate-limit counters), e.g. redis://host:6379/0.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "keuzehulp"),
+        }
+    }
+else:
+    # Development: a single process, so its own memory is shared enough.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SILENCED_SYSTEM_CHECKS = [
+    # Django's built-in RedisCache increments atomically; django-ratelimit just doesn't list it.
+    "django_ratelimit.W001",
+    # Without REDIS_URL in development; production must set REDIS_URL (the check then passes).
+    *(["django_ratelimit.E003"] if DEBUG and not REDIS_URL else []),
+]
+RATELIMIT_USE_CACHE = "default"
+# The same client IP as django-axes: REMOTE_ADDR, or X-Forwarded-For behind trusted proxies.
+RATELIMIT_IP_META_KEY = "advisor.client_ip.client_ip"
+RATELIMIT_VIEW = "advisor.errors.rate_limited"
+# A refused form (expired page, cookies blocked in a frame) gets a page that says what to do.
+CSRF_FAILURE_VIEW = "advisor.errors.csrf_failure"
+# Completed questionnaires per client IP; an office sharing one address stays well below it.
+SUBMISSION_RATE_PER_IP = os.environ.get("SUBMISSION_RATE_PER_IP", "20/h")
+# A person needs far longer to answer every step; a bot posts the final step at once.
+QUESTIONNAIRE_MIN_SECONDS = int(os.environ.get("QUESTIONNAIRE_MIN_SECONDS", "5"))
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # One year; browsers then refuse plain HTTP for this host.
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    if EMBED_ALLOWED_ORIGINS:
+        # In another site's frame our cookies are third-party: browsers only send them
+        # with SameSite=None (and Secure). The CSRF token still guards every form.
+        SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "None"

@@ -1,15 +1,28 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from advisor import errors, health, privacy_admin
+from advisor.views import brand_logo
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("logo/<str:name>", brand_logo, name="brand_logo"),
+    # For the load balancer: outside the language prefixes, no session, no redirect.
+    path("health/", health.health, name="health"),
 ]
 
 # Dutch lives at the root, English under /en/.
 urlpatterns += i18n_patterns(
-    path("admin/", admin.site.urls),
+    # Data-subject requests (export, erase); before the admin's URLs, which would 404 it.
+    path(f"{settings.ADMIN_URL}privacy/", privacy_admin.privacy_requests, name="admin_privacy"),
+    # DJANGO_ADMIN_URL moves the back office, e.g. to "kantoor-7f3a/".
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("advisor.urls")),
     prefix_default_language=False,
 )
+
+# Without the database and context processors, so it works when those are what failed.
+handler500 = errors.server_error

@@ -31,6 +31,17 @@ def _dutch_by_default(settings):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_fast_clicks(settings):
+    """Rate-limit counters start at zero in every test (a cache of its own), and tests may
+    click through faster than a person; tests of those guards set their own values."""
+    import uuid
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"test-{uuid.uuid4().hex}"}}
+    settings.QUESTIONNAIRE_MIN_SECONDS = 0
+
+
 def step_url(step: str, language: str = "nl") -> str:
     from django.utils import translation
 
