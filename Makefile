@@ -32,6 +32,7 @@ lint: install
 	$(BIN)/ruff check .
 
 test: lint messages
+	mkdir -p var
 	$(BIN)/python manage.py check
 	$(BIN)/pytest
 

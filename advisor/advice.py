@@ -20,7 +20,7 @@ UNKNOWN_QUESTION = "Unknown question {key!r}; known questions: {known}."
 INVALID_ANSWER = "Invalid answer {value!r} for {key!r}; choose one of: {choices}."
 
 HEADLINES: dict[tuple[str, bool], Promise] = {
-    (q.IMAP, True): _("An IMAP mailbox at a hosting party is enough for you."),
+    (q.IMAP, True): _("An IMAP mailbox at a hosting provider is enough for you."),
     (q.IMAP, False): _("An IMAP mailbox can be enough for you, but it is a close call."),
     (q.M365, True): _("Microsoft 365 (Exchange Online) fits your business better."),
     (q.M365, False): _("Microsoft 365 fits a little better, but it is a close call."),

@@ -71,7 +71,7 @@ TALKING_POINTS: tuple[TalkingPoint, ...] = (
         "calendars and files."
     )),
     TalkingPoint("imap_to_m365", q.when({"current_setup": "imap", VERDICT: q.M365}), _(
-        "They are on IMAP at a hosting party: plan moving the mailboxes outside office hours "
+        "They are on IMAP at a hosting provider: plan moving the mailboxes outside office hours "
         "and changing the domain's mail settings (DNS)."
     )),
     TalkingPoint("already_m365", q.when({"current_setup": "m365"}), _(
@@ -170,4 +170,4 @@ def render_brief(submission: Submission, *, language: str | None = None) -> byte
 
 
 def brief_filename(submission: Submission) -> str:
-    return report_filename(submission).replace(FILENAME_SUFFIX, "gespreksbrief", 1)
+    return report_filename(submission).replace(FILENAME_SUFFIX, "gespreksvoorbereiding", 1)

@@ -15,7 +15,7 @@ from advisor.models import ConsultantProfile, PlanPrice
 from advisor.questionnaire import PLANS
 
 # Starting point for a fresh install: Microsoft's Dutch list prices (annual commitment) and
-# a typical IMAP mailbox at a hosting party. The consultant checks and edits them.
+# a typical IMAP mailbox at a hosting provider. The consultant checks and edits them.
 DEFAULT_PRICES: dict[str, Decimal] = {
     "imap_hosting": Decimal("3.00"),
     "exchange_online_plan_1": Decimal("3.70"),

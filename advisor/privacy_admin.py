@@ -54,8 +54,8 @@ def _privacy_requests(request: HttpRequest) -> TemplateResponse | HttpResponse:
     if action == ERASE:
         removed = erase_personal_data(email=email)
         messages.success(request, _(
-            "Deleted %(submissions)d submissions, %(files)d files, %(mails)d e-mails and "
-            "%(sessions)d unfinished questionnaires for this address."
+            "Deleted for this address: submissions %(submissions)d, files %(files)d, "
+            "e-mails %(mails)d, unfinished questionnaires %(sessions)d."
         ) % asdict(removed))
         return redirect("admin_privacy")
     # REVIEW (or anything else): show what would be erased and ask to confirm.

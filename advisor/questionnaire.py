@@ -5,7 +5,7 @@ that sends a law firm to Microsoft 365, a plan, a security measure or the norm
 behind it. The engine in ``advice.py`` only reads these tables.
 
 Weights are points for each option: a choice gives ``imap`` points to an IMAP
-mailbox at a hosting party and ``m365`` points to Microsoft 365. A choice that
+mailbox at a hosting provider and ``m365`` points to Microsoft 365. A choice that
 gives points to one side also carries the one-sentence ``reason`` shown to the
 visitor, grounded in the consultant's document.
 """
@@ -381,7 +381,7 @@ STEPS: tuple[Step, ...] = (
                 default="important",
                 choices=(
                     Choice("basic", _("Basic protection is fine"), imap=1, reason=_(
-                        "Basic protection is enough for you; many hosting parties offer basic "
+                        "Basic protection is enough for you; many hosting providers offer basic "
                         "spam filtering."
                     )),
                     Choice("important", _("Important"), m365=2, reason=_(
@@ -399,7 +399,7 @@ STEPS: tuple[Step, ...] = (
                 key="stability_importance",
                 label=_("How bad is it if your e-mail is down for a few hours?"),
                 why=_(
-                    "The reliability of an IMAP mailbox depends on the hosting party. "
+                    "The reliability of an IMAP mailbox depends on the hosting provider. "
                     "Microsoft 365 runs on a large, redundant platform."
                 ),
                 default="normal",
@@ -446,7 +446,7 @@ STEPS: tuple[Step, ...] = (
                 choices=(
                     Choice("none", _("Nothing yet, or I am starting a business")),
                     Choice("pop", _("POP (e-mail downloaded to one computer)")),
-                    Choice("imap", _("IMAP at a hosting party"), imap=1, reason=_(
+                    Choice("imap", _("IMAP at a hosting provider"), imap=1, reason=_(
                         "You already use IMAP; staying with it is the smallest step if it "
                         "meets your needs."
                     )),
@@ -473,7 +473,7 @@ STEPS: tuple[Step, ...] = (
                         "security of Microsoft 365 for you."
                     )),
                     Choice("none", _("Nobody really"), imap=1, reason=_(
-                        "Nobody looks after your IT; a simple mailbox at a hosting party needs "
+                        "Nobody looks after your IT; a simple mailbox at a hosting provider needs "
                         "the least maintenance."
                     )),
                 ),
@@ -568,8 +568,8 @@ class Plan:
 PLANS: dict[str, Plan] = {
     plan.key: plan
     for plan in (
-        Plan("imap_hosting", _("IMAP mailbox at a hosting party"), _(
-            "An e-mail address at your own domain with a hosting party. Your e-mail and folders "
+        Plan("imap_hosting", _("IMAP mailbox at a hosting provider"), _(
+            "An e-mail address at your own domain with a hosting provider. Your e-mail and folders "
             "stay in sync on every device. Choose a party with good spam filtering and "
             "two-factor authentication for webmail."
         )),
@@ -751,7 +751,7 @@ BOTH = frozenset({IMAP, M365})
 
 NEXT_STEPS: tuple[NextStep, ...] = (
     NextStep("choose_hosting", frozenset({IMAP}), ALWAYS, _(
-        "Choose a hosting party with good spam filtering, and ask whether webmail supports "
+        "Choose a hosting provider with good spam filtering, and ask whether webmail supports "
         "two-factor authentication."
     )),
     NextStep("setup_devices", frozenset({IMAP}), ALWAYS, _(
@@ -762,7 +762,8 @@ NEXT_STEPS: tuple[NextStep, ...] = (
         "name to Microsoft 365."
     )),
     NextStep("configure_security", frozenset({M365}), ALWAYS, _(
-        "Have the security measures below set up before you move, and record how they are set."
+        "Have the security measures in this advice set up before you move, and record how they "
+        "are set."
     )),
     NextStep("move_mail", frozenset({M365}), when(
         {"current_setup": {"pop", "imap", "google", "other"}},
@@ -806,7 +807,7 @@ POP_NOTE = _(
 )
 
 # The feature comparison of the document: IMAP only has the first two as
-# standard; spam filtering depends on the hosting party or the subscription.
+# standard; spam filtering depends on the hosting provider or the subscription.
 YES = "yes"
 NO = "no"
 DEPENDS = "depends"
@@ -836,7 +837,7 @@ FEATURES: tuple[Feature, ...] = (
         _("Advanced spam and security filters"),
         DEPENDS,
         DEPENDS,
-        imap_note=pgettext_lazy("feature comparison", "depends on the hosting party"),
+        imap_note=pgettext_lazy("feature comparison", "depends on the hosting provider"),
         m365_note=pgettext_lazy("feature comparison", "depends on the subscription"),
     ),
 )

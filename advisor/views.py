@@ -331,7 +331,6 @@ class QuestionnaireView(NamedUrlSessionWizardView):
 questionnaire = QuestionnaireView.as_view(url_name="advisor:step", done_step_name="klaar")
 
 
-
 @require_GET
 def brand_logo(request: HttpRequest, name: str) -> FileResponse:
     """The logo uploaded in the back office; its name changes with every upload."""

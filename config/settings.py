@@ -252,6 +252,9 @@ LOGGING = {
         # Replace Django's own handlers, which would print request paths (tokens) unredacted.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint and fontTools narrate every render at INFO; only their problems matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

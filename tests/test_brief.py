@@ -68,7 +68,7 @@ def test_the_brief_holds_everything_needed_for_the_follow_up_call(media):
 
 
 def test_the_brief_is_for_the_consultant_only():
-    assert "gespreksbrief" in brief_filename(make_lead(company="Bakkerij Brood"))
+    assert "gespreksvoorbereiding" in brief_filename(make_lead(company="Bakkerij Brood"))
 
 
 def test_visitor_text_in_the_brief_is_printed_as_text(media):

@@ -196,7 +196,7 @@ def test_result_page_shows_comparison_measures_next_steps_and_contact(client, qu
     location = result_of(questionnaire.complete(client, language="en"))
     html = client.get(location).content.decode()
     assert "IMAP and Microsoft 365 compared" in html
-    assert "depends on the hosting party" in html
+    assert "depends on the hosting provider" in html
     assert "Two-factor authentication" in html
     assert "Logging and monitoring" in html
     assert "Next steps" in html
