@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -42,11 +43,15 @@ REPORT_UNAVAILABLE = _(
 )
 
 
-def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def as_download(response: HttpResponseBase, filename: str) -> HttpResponseBase:
+    """Mark a back-office file as a download that no cache may keep (it holds lead data)."""
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponseBase:
+    return as_download(HttpResponse(pdf, content_type="application/pdf"), filename)
 
 
 # --- Lead list: filters from the questionnaire's table, so they cost no query -----------
@@ -144,24 +149,18 @@ def download_reports_zip(
     except ReportUnavailable:
         modeladmin.message_user(request, REPORT_UNAVAILABLE, messages.ERROR)
         return None
-    response = HttpResponse(archive, content_type="application/zip")
-    filename = leads.zip_filename(today=timezone.localdate())
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return as_download(HttpResponse(archive, content_type="application/zip"),
+                       leads.zip_filename(today=timezone.localdate()))
 
 
 @admin.action(description=_("Export the selected leads as CSV (for Excel)"))
 def export_csv(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Submission]
-) -> StreamingHttpResponse:
+) -> HttpResponseBase:
     # "Select all" makes this the whole filtered list; streamed, so 100,000 rows are fine.
     rows = queryset.order_by("-created_at").iterator(chunk_size=2000)
     response = StreamingHttpResponse(leads.csv_lines(rows), content_type="text/csv; charset=utf-8")
-    filename = leads.csv_filename(today=timezone.localdate())
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return as_download(response, leads.csv_filename(today=timezone.localdate()))
 
 
 @admin.action(description=_("Revoke the share links of the selected leads"))

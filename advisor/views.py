@@ -12,8 +12,16 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import SuspiciousOperation
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -329,6 +337,12 @@ class QuestionnaireView(NamedUrlSessionWizardView):
 
 
 questionnaire = QuestionnaireView.as_view(url_name="advisor:step", done_step_name="klaar")
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin).
+    return HttpResponsePermanentRedirect(static("img/logo.svg"))
 
 
 @require_GET

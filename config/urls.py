@@ -5,11 +5,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from advisor import errors, health, privacy_admin
-from advisor.views import brand_logo
+from advisor.views import brand_logo, favicon
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("logo/<str:name>", brand_logo, name="brand_logo"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin).
+    path("favicon.ico", favicon),
     # For the load balancer: outside the language prefixes, no session, no redirect.
     path("health/", health.health, name="health"),
 ]

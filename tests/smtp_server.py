@@ -55,13 +55,9 @@ def loopback_smtp(settings: Any) -> Iterator[LoopbackSmtp]:
     Use from a fixture: `yield from loopback_smtp(settings)`.
     """
     server = LoopbackSmtp()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
+    settings.MAILERS = {"default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 5},
+    }}
     yield server
     server.stop()

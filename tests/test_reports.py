@@ -227,19 +227,20 @@ def test_imap_advice_for_a_one_person_business_renders_its_own_verdict():
     assert "Bakkerij Bakker" in text
 
 
+def use_logo(monkeypatch, logo) -> None:
+    """Brand with a logo file on disk, as an upload in the back office would."""
+    branding = get_branding()
+    monkeypatch.setattr("advisor.branding.get_branding", lambda: dataclasses.replace(
+        branding, logo=str(logo), logo_path=str(logo)))
+
+
 @pytest.mark.django_db
 def test_a_logo_outside_the_static_folders_is_shown_on_the_cover(monkeypatch, tmp_path):
     from PIL import Image
 
     logo = tmp_path / "uploaded-logo.png"
     Image.new("RGB", (120, 40), "#e07a1f").save(logo)
-    branding = get_branding()
-    path_fields = {"logo": str(logo)}
-    if "logo_path" in {field.name for field in dataclasses.fields(branding)}:
-        path_fields["logo_path"] = str(logo)
-    monkeypatch.setattr(
-        "advisor.branding.get_branding", lambda: dataclasses.replace(branding, **path_fields)
-    )
+    use_logo(monkeypatch, logo)
     submission = create_submission(answers=SOLO, contact=CONTACT, language="en")
     cover = PdfReader(io.BytesIO(reports.render_report(submission))).pages[0]
     assert [image.image.size for image in cover.images] == [(120, 40)]
@@ -477,13 +478,7 @@ def test_a_new_logo_file_renders_the_report_again(
 ):
     logo = tmp_path / "logo.svg"
     logo.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-    branding = get_branding()
-    path_fields = {"logo": str(logo)}
-    if "logo_path" in {field.name for field in dataclasses.fields(branding)}:
-        path_fields["logo_path"] = str(logo)
-    monkeypatch.setattr(
-        "advisor.branding.get_branding", lambda: dataclasses.replace(branding, **path_fields)
-    )
+    use_logo(monkeypatch, logo)
     submission = create_submission(answers=HEALTHCARE, contact=CONTACT, language="nl")
     download(client, submission)
     logo.write_text("<svg xmlns='http://www.w3.org/2000/svg'><rect/></svg>")

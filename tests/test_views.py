@@ -224,3 +224,9 @@ def test_imap_advice_with_expected_growth_shows_the_migration_path_under_next_st
     next_steps = html.index('id="next"')
     assert html.index("Later to Microsoft 365?") > next_steps
     assert "you can always move to Microsoft 365 later" in html
+
+
+def test_the_favicon_request_of_admin_pages_finds_the_logo(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/logo.svg")
