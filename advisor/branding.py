@@ -7,14 +7,14 @@ to clear. Pages read it lazily, at most once per request (see context_processors
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, fields
-from functools import lru_cache
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 
+from advisor.fingerprints import file_digest
 from advisor.models import ConsultantProfile
 
 
@@ -33,8 +33,15 @@ class Branding:
     # URL fetcher (which never fetches over HTTP).
     logo_url: str = ""
     logo_path: str = ""
-    # Changes whenever any field or the logo's bytes change: part of a cached PDF's key.
-    fingerprint: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever any field or the logo's bytes change: part of a cached PDF's key."""
+        digest = hashlib.sha256()
+        for field in fields(self):
+            digest.update(f"{field.name}={getattr(self, field.name)}\n".encode())
+        digest.update(file_digest(self.logo_path).encode())
+        return digest.hexdigest()[:32]
 
     @property
     def phone_href(self) -> str:
@@ -66,7 +73,7 @@ def get_branding() -> Branding:
         configured["logo"] = logo_path
     else:
         logo_url, logo_path = _static_logo(configured["logo"])
-    return _with_fingerprint(Branding(**configured, logo_url=logo_url, logo_path=logo_path))
+    return Branding(**configured, logo_url=logo_url, logo_path=logo_path)
 
 
 def uploaded_logo_path(name: str) -> Path | None:
@@ -88,26 +95,3 @@ def _static_logo(logo: str) -> tuple[str, str]:
                 continue
         return static("img/logo.svg"), logo
     return static(logo), finders.find(logo) or ""
-
-
-def _with_fingerprint(branding: Branding) -> Branding:
-    digest = hashlib.sha256()
-    for field in fields(Branding):
-        if field.name != "fingerprint":
-            digest.update(f"{field.name}={getattr(branding, field.name)}\n".encode())
-    digest.update(_file_digest(branding.logo_path).encode())
-    return Branding(**{**asdict(branding), "fingerprint": digest.hexdigest()[:32]})
-
-
-def _file_digest(path: str) -> str:
-    try:
-        stat = Path(path).stat()
-    except (OSError, ValueError):
-        return ""
-    return _cached_file_digest(path, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=16)
-def _cached_file_digest(path: str, mtime_ns: int, size: int) -> str:
-    # Keyed on modification time and size: the bytes are hashed once per version of the file.
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -18,7 +18,7 @@ import os
 import secrets
 import time
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,7 @@ from django.utils.translation import gettext
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from advisor import questionnaire
+from advisor.fingerprints import file_digest
 
 if TYPE_CHECKING:
     from advisor.branding import Branding
@@ -324,17 +325,8 @@ def render_pdf(
 
 
 def logo_path(branding: Branding) -> Path | None:
-    """The logo file on disk: an absolute path, or a name found by the static finders."""
-    if getattr(branding, "logo_path", ""):
-        return Path(branding.logo_path)
-    if not branding.logo:
-        return None
-    if Path(branding.logo).is_absolute():
-        return Path(branding.logo)
-    from django.contrib.staticfiles import finders
-
-    found = finders.find(branding.logo)
-    return Path(found) if found else None
+    """The logo file on disk (the branding resolves uploads and static names alike)."""
+    return Path(branding.logo_path) if branding.logo_path else None
 
 
 def logo_url(branding: Branding) -> str:
@@ -356,12 +348,6 @@ def report_filename(submission: Submission) -> str:
     return "-".join(filter(None, [slug, FILENAME_SUFFIX, date])) + ".pdf"
 
 
-def _file_digest(path: Path | None) -> str:
-    if path is None or not path.is_file():
-        return ""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def report_fingerprint(submission: Submission) -> str:
     """Changes whenever the stored report would look different if rendered now."""
     from advisor.branding import get_branding
@@ -377,9 +363,9 @@ def report_fingerprint(submission: Submission) -> str:
         "advice_engine": submission.engine_version,
         "renderer": weasyprint.__version__,
         "language": submission.language,
-        "branding": asdict(branding),
-        "logo": _file_digest(logo_path(branding)),
-        "translations": [_file_digest(path) for path in catalogs],
+        # Covers every branding field and the logo file's bytes.
+        "branding": branding.fingerprint,
+        "translations": [file_digest(path) for path in catalogs],
         "content": [submission.company, submission.name, submission.advice],
     }
     encoded = json.dumps(parts, sort_keys=True, default=str).encode()
