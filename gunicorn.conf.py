@@ -8,7 +8,7 @@ accesslog = "-"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "advisor.log_redaction.RedactPersonalData"}},
+    "filters": {"redact": {"()": "advisor.lib.log_redaction.RedactPersonalData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain",

@@ -13,4 +13,4 @@ class BackOfficeAdminConfig(admin_apps.AdminConfig):
 
     # Listed in INSTALLED_APPS by its full path; not the advisor app's own config.
     default = False
-    default_site = "advisor.admin_site.BackOfficeSite"
+    default_site = "advisor.backoffice.site.BackOfficeSite"

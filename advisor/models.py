@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from advisor.questionnaire import PLANS
+from advisor.advice.table import PLANS
 
 # 32 random bytes = 256 bits, URL-safe: unguessable, unlike an id or a UUID.
 TOKEN_BYTES = 32

@@ -64,7 +64,7 @@ def main() -> None:
     from django.urls import reverse
 
     from advisor.models import Submission
-    from advisor.services import create_submission
+    from advisor.questionnaire.services import create_submission
 
     setup_test_environment()  # allows the test client's host, keeps mail in memory
     call_command("migrate", verbosity=0)

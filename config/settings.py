@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # A database outage becomes a branded 503 page instead of a traceback.
-    "advisor.middleware.DatabaseUnavailableMiddleware",
+    "advisor.web.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After XFrameOptions: lets the public pages into the sites in EMBED_ALLOWED_ORIGINS.
-    "advisor.middleware.EmbeddingMiddleware",
+    "advisor.web.middleware.EmbeddingMiddleware",
     # Turns django-ratelimit's refusal into the branded 429 page (RATELIMIT_VIEW).
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "advisor.context_processors.branding",
+                "advisor.web.context_processors.branding",
             ],
         },
     },
@@ -235,7 +235,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "advisor.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "advisor.lib.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 
 # The consultant's branding. Replaceable per deployment without code changes.
@@ -257,7 +257,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Logs never hold e-mail addresses, phone numbers or report tokens (AVG; see SECURITY.md).
-    "filters": {"redact": {"()": "advisor.log_redaction.RedactPersonalData"}},
+    "filters": {"redact": {"()": "advisor.lib.log_redaction.RedactPersonalData"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },
@@ -324,10 +324,10 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 RATELIMIT_USE_CACHE = "default"
 # The same client IP as django-axes: REMOTE_ADDR, or X-Forwarded-For behind trusted proxies.
-RATELIMIT_IP_META_KEY = "advisor.client_ip.client_ip"
-RATELIMIT_VIEW = "advisor.errors.rate_limited"
+RATELIMIT_IP_META_KEY = "advisor.lib.client_ip.client_ip"
+RATELIMIT_VIEW = "advisor.web.errors.rate_limited"
 # A refused form (expired page, cookies blocked in a frame) gets a page that says what to do.
-CSRF_FAILURE_VIEW = "advisor.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "advisor.web.errors.csrf_failure"
 # Completed questionnaires per client IP; an office sharing one address stays well below it.
 SUBMISSION_RATE_PER_IP = os.environ.get("SUBMISSION_RATE_PER_IP", "20/h")
 # A person needs far longer to answer every step; a bot posts the final step at once.

@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from advisor import errors, health, privacy_admin
-from advisor.views import brand_logo, favicon
+from advisor.backoffice import privacy_requests
+from advisor.consultant.views import brand_logo
+from advisor.web import errors, health
+from advisor.web.views import favicon
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -19,10 +21,10 @@ urlpatterns = [
 # Dutch lives at the root, English under /en/.
 urlpatterns += i18n_patterns(
     # Data-subject requests (export, erase); before the admin's URLs, which would 404 it.
-    path(f"{settings.ADMIN_URL}privacy/", privacy_admin.privacy_requests, name="admin_privacy"),
+    path(f"{settings.ADMIN_URL}privacy/", privacy_requests.privacy_requests, name="admin_privacy"),
     # DJANGO_ADMIN_URL moves the back office, e.g. to "kantoor-7f3a/".
     path(settings.ADMIN_URL, admin.site.urls),
-    path("", include("advisor.urls")),
+    path("", include("advisor.questionnaire.urls")),
     prefix_default_language=False,
 )
 

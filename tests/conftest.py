@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from advisor.questionnaire import STEPS
+from advisor.advice.table import STEPS
 
 # A complete, valid set of answers per step, and valid contact details.
 ANSWERS = {

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from advisor.advice import advise
+from advisor.advice.engine import advise
 from advisor.models import Submission
-from advisor.services import PRIVACY_STATEMENT_VERSION
+from advisor.questionnaire.services import PRIVACY_STATEMENT_VERSION
 
 PASSWORD = "correct horse battery staple 42"
 

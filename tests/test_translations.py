@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import trans_real
 
-from advisor.services import create_submission
+from advisor.questionnaire.services import create_submission
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from advisor.advice import InvalidAnswers, advise
-from advisor.questionnaire import QUESTIONS
+from advisor.advice.engine import InvalidAnswers, advise
+from advisor.advice.table import QUESTIONS
 
 
 def _defaults_help() -> str:

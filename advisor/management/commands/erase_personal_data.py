@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from advisor.privacy import erase_personal_data, export_personal_data
+from advisor.privacy.services import erase_personal_data, export_personal_data
 
 
 class Command(BaseCommand):

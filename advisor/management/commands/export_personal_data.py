@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 
-from advisor.privacy import export_personal_data
+from advisor.privacy.services import export_personal_data
 
 
 class Command(BaseCommand):

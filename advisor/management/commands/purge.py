@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from advisor.privacy import purge_expired, retention_cutoff
+from advisor.privacy.services import purge_expired, retention_cutoff
 
 
 class Command(BaseCommand):

@@ -19,10 +19,10 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from faker import Faker
 
-from advisor.advice import advise
+from advisor.advice.engine import advise
+from advisor.advice.table import QUESTIONS
 from advisor.models import FollowUpStatus, Submission, new_token
-from advisor.questionnaire import QUESTIONS
-from advisor.services import PRIVACY_STATEMENT_VERSION
+from advisor.questionnaire.services import PRIVACY_STATEMENT_VERSION
 
 DEMO_DOMAIN = ".example"
 DAYS = 365

@@ -1,0 +1,1 @@
+"""The consultant's back office: admin site with 2FA, leads, exports, dashboard and profile."""

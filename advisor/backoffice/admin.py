@@ -1,0 +1,446 @@
+"""The consultant's back office: leads, reports, follow-up, and the profile with branding."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import URLPattern, path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from advisor.advice import labels
+from advisor.advice.engine import Advice
+from advisor.advice.table import PLANS
+from advisor.backoffice import leads
+from advisor.consultant.pricing import DEFAULT_PRICES, DEFAULT_PRICES_AS_OF
+from advisor.models import ConsultantProfile, PlanPrice, Submission
+from advisor.questionnaire.services import revoke_link
+from advisor.reports.brief import brief_filename, render_brief
+from advisor.reports.presenters import answer_rows
+from advisor.reports.report import ReportUnavailable, report_filename, report_for
+
+SELECT_ONE_LEAD = _(
+    "Select exactly one lead to download its PDF; for several, use the ZIP download."
+)
+REPORT_UNAVAILABLE = _(
+    "The PDF could not be made right now. Nothing was changed; please try again in a minute."
+)
+
+
+def as_download(response: HttpResponseBase, filename: str) -> HttpResponseBase:
+    """Mark a back-office file as a download that no cache may keep (it holds lead data)."""
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponseBase:
+    return as_download(HttpResponse(pdf, content_type="application/pdf"), filename)
+
+
+# --- Lead list: filters from the questionnaire's table, so they cost no query -----------
+
+
+class FixedChoicesFilter(admin.SimpleListFilter):
+    """A filter whose options come from the table, not from a DISTINCT over every lead."""
+
+    field: str = ""
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        raise NotImplementedError
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value():
+            return queryset.filter(**{self.field: self.value()})
+        return queryset
+
+
+class VerdictFilter(FixedChoicesFilter):
+    title = _("advice")
+    parameter_name = field = "verdict"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return labels.VERDICT_CHOICES
+
+
+class PlanFilter(FixedChoicesFilter):
+    title = _("suggested plan")
+    parameter_name = field = "plan"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return labels.PLAN_CHOICES
+
+
+class SectorFilter(FixedChoicesFilter):
+    title = _("sector")
+    parameter_name = field = "sector"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return labels.choices_of("sector")
+
+
+class TeamSizeFilter(FixedChoicesFilter):
+    title = _("team size")
+    parameter_name = field = "team_size"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return labels.choices_of("team_size")
+
+
+class FollowUpFilter(admin.SimpleListFilter):
+    title = _("next follow-up")
+    parameter_name = "follow_up"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return leads.FOLLOW_UP_CHOICES
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value():
+            return leads.follow_up_filter(queryset, due=self.value(), today=timezone.localdate())
+        return queryset
+
+
+# --- Actions --------------------------------------------------------------------------------
+
+
+@admin.action(description=_("Download the PDF report (one lead)"))
+def download_report(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Submission]
+) -> HttpResponse | None:
+    submissions = list(queryset[:2])
+    if len(submissions) != 1:
+        modeladmin.message_user(request, SELECT_ONE_LEAD, messages.WARNING)
+        return None
+    try:
+        return pdf_response(report_for(submissions[0]), report_filename(submissions[0]))
+    except ReportUnavailable:
+        modeladmin.message_user(request, REPORT_UNAVAILABLE, messages.ERROR)
+        return None
+
+
+@admin.action(description=_("Download the selected reports as one ZIP file"))
+def download_reports_zip(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Submission]
+) -> HttpResponse | None:
+    submissions = list(queryset.order_by("-created_at")[: leads.ZIP_MAX_REPORTS + 1])
+    if len(submissions) > leads.ZIP_MAX_REPORTS:
+        modeladmin.message_user(request, _(
+            "Select at most %(count)d leads for one ZIP file."
+        ) % {"count": leads.ZIP_MAX_REPORTS}, messages.WARNING)
+        return None
+    try:
+        archive = leads.reports_zip(submissions)
+    except ReportUnavailable:
+        modeladmin.message_user(request, REPORT_UNAVAILABLE, messages.ERROR)
+        return None
+    return as_download(HttpResponse(archive, content_type="application/zip"),
+                       leads.zip_filename(today=timezone.localdate()))
+
+
+@admin.action(description=_("Export the selected leads as CSV (for Excel)"))
+def export_csv(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Submission]
+) -> HttpResponseBase:
+    # "Select all" makes this the whole filtered list; streamed, so 100,000 rows are fine.
+    rows = queryset.order_by("-created_at").iterator(chunk_size=2000)
+    response = StreamingHttpResponse(leads.csv_lines(rows), content_type="text/csv; charset=utf-8")
+    return as_download(response, leads.csv_filename(today=timezone.localdate()))
+
+
+@admin.action(description=_("Revoke the share links of the selected leads"))
+def revoke_share_links(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Submission]
+) -> None:
+    revoked = 0
+    for submission in queryset.filter(link_revoked_at__isnull=True):
+        revoke_link(submission=submission)
+        revoked += 1
+    modeladmin.message_user(request, ngettext(
+        "%(count)d share link revoked: it no longer opens the advice.",
+        "%(count)d share links revoked: they no longer open the advice.",
+        revoked,
+    ) % {"count": revoked}, messages.SUCCESS)
+
+
+# --- Leads ----------------------------------------------------------------------------------
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ("company", "name", "sector_label", "team_size_label", "verdict_label",
+                    "plan_label", "submitted", "status", "follow_up")
+    list_display_links = ("company",)
+    list_filter = (FollowUpFilter, "status", VerdictFilter, PlanFilter, SectorFilter,
+                   TeamSizeFilter, "created_at")
+    search_fields = ("company", "name", "email")
+    search_help_text = _("Search by company, name or e-mail address.")
+    # Only indexed columns: sorting 100,000 leads on anything else means a full sort.
+    sortable_by = ("company", "created_at", "status", "next_follow_up")
+    ordering = ("-created_at",)
+    list_per_page = 50
+    list_max_show_all = 500
+    # One COUNT per page (of the filtered list, from an index), not a second over all leads.
+    show_full_result_count = False
+    # Counts next to every filter option would mean a COUNT query per option.
+    show_facets = admin.ShowFacets.NEVER
+    actions = (download_report, download_reports_zip, export_csv, revoke_share_links)
+    change_form_template = "admin/advisor/submission/change_form.html"
+    # The share-link panel links the result page while the link works; no dead "view on site".
+    view_on_site = False
+    readonly_fields = ("company", "name", "email", "phone", "question", "advice_panel",
+                       "answers_panel", "consent_panel", "link_panel", "created_at")
+    fieldsets = (
+        (_("Follow-up"), {"fields": ("status", "next_follow_up", "notes")}),
+        (_("Contact"), {"fields": ("company", "name", "email", "phone", "question",
+                                   "created_at")}),
+        (_("Advice"), {"fields": ("advice_panel",)}),
+        (_("Answers"), {"fields": ("answers_panel",)}),
+        (_("Consent"), {"fields": ("consent_panel",)}),
+        (_("Share link"), {"fields": ("link_panel",)}),
+    )
+
+    class Media:
+        css = {"all": ("css/admin.css",)}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Submission]:
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if match is not None and match.url_name == "advisor_submission_changelist":
+            # The list never shows the stored answers and advice: don't load kilobytes a row.
+            queryset = queryset.defer("answers", "advice")
+        return queryset
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Leads come from the questionnaire only; the consent record must be real.
+        return False
+
+    # List columns ---------------------------------------------------------------------------
+
+    @admin.display(description=_("sector"), ordering="sector")
+    def sector_label(self, obj: Submission) -> str:
+        return labels.short_label(labels.answer_label("sector", obj.sector))
+
+    @admin.display(description=_("team size"), ordering="team_size")
+    def team_size_label(self, obj: Submission) -> str:
+        return labels.answer_label("team_size", obj.team_size)
+
+    @admin.display(description=_("advice"), ordering="verdict")
+    def verdict_label(self, obj: Submission) -> str:
+        return labels.verdict_label(obj.verdict)
+
+    @admin.display(description=_("plan"), ordering="plan")
+    def plan_label(self, obj: Submission) -> str:
+        # The advice column already says "Microsoft 365"; "Business Premium" is enough here.
+        return str(labels.plan_label(obj.plan)).removeprefix("Microsoft 365 ")
+
+    @admin.display(description=_("submitted"), ordering="created_at")
+    def submitted(self, obj: Submission) -> str:
+        return formats.date_format(timezone.localtime(obj.created_at), "SHORT_DATE_FORMAT")
+
+    @admin.display(description=_("next follow-up"), ordering="next_follow_up")
+    def follow_up(self, obj: Submission) -> str:
+        if obj.next_follow_up is None:
+            return "-"
+        when = formats.date_format(obj.next_follow_up, "SHORT_DATE_FORMAT")
+        if leads.is_overdue(obj, today=timezone.localdate()):
+            return format_html('<span class="follow-up-overdue">{} · {}</span>', when,
+                               _("overdue"))
+        return when
+
+    # Detail panels: small templates, every value escaped -----------------------------------
+
+    @admin.display(description=_("Advice"))
+    def advice_panel(self, obj: Submission) -> SafeString:
+        advice = Advice.from_dict(obj.advice)
+        return render_to_string("admin/advisor/submission/_advice.html", {
+            "advice": advice,
+            "reasons": [{"reason": r, "towards": labels.verdict_label(r.towards)}
+                        for r in advice.reasons],
+        })
+
+    @admin.display(description=_("Answers"))
+    def answers_panel(self, obj: Submission) -> SafeString:
+        return render_to_string("admin/advisor/submission/_answers.html",
+                                {"answers": answer_rows(obj.answers)})
+
+    @admin.display(description=_("Consent"))
+    def consent_panel(self, obj: Submission) -> SafeString:
+        return render_to_string("admin/advisor/submission/_consent.html", {"submission": obj})
+
+    @admin.display(description=_("Share link"))
+    def link_panel(self, obj: Submission) -> SafeString:
+        return render_to_string("admin/advisor/submission/_link.html", {
+            "submission": obj,
+            "status": leads.link_status(obj, now=timezone.now()),
+        })
+
+    # Per-lead downloads and the revoke button ----------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:object_id>/report.pdf", wrap(self.report_view),
+                 name="advisor_submission_report"),
+            path("<int:object_id>/brief.pdf", wrap(self.brief_view),
+                 name="advisor_submission_brief"),
+            path("<int:object_id>/revoke/", wrap(require_POST(self.revoke_view)),
+                 name="advisor_submission_revoke"),
+            *super().get_urls(),
+        ]
+
+    def _lead(self, request: HttpRequest, object_id: int, *, change: bool = False) -> Submission:
+        submission = get_object_or_404(self.get_queryset(request), pk=object_id)
+        allowed = (self.has_change_permission if change else self.has_view_permission)(
+            request, submission
+        )
+        if not allowed:
+            raise PermissionDenied
+        return submission
+
+    def report_view(self, request: HttpRequest, object_id: int) -> HttpResponseBase:
+        submission = self._lead(request, object_id)
+        try:
+            return pdf_response(report_for(submission), report_filename(submission))
+        except ReportUnavailable:
+            self.message_user(request, REPORT_UNAVAILABLE, messages.ERROR)
+            return redirect(self._change_url(submission))
+
+    def brief_view(self, request: HttpRequest, object_id: int) -> HttpResponseBase:
+        submission = self._lead(request, object_id)
+        try:
+            return pdf_response(render_brief(submission), brief_filename(submission))
+        except ReportUnavailable:
+            self.message_user(request, REPORT_UNAVAILABLE, messages.ERROR)
+            return redirect(self._change_url(submission))
+
+    def revoke_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+        submission = self._lead(request, object_id, change=True)
+        if submission.link_revoked_at is None:
+            revoke_link(submission=submission)
+            self.message_user(request, _("The share link is revoked: it no longer opens the "
+                                         "advice."), messages.SUCCESS)
+        return redirect(self._change_url(submission))
+
+    def _change_url(self, submission: Submission) -> str:
+        return reverse("admin:advisor_submission_change", args=[submission.pk])
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        extra_context = extra_context or {}
+        submission = self.get_object(request, object_id)
+        if submission is not None:
+            extra_context["link_active"] = leads.link_status(
+                submission, now=timezone.now()).active
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+# --- Profile, branding and prices: one row, edited in place ---------------------------------
+
+
+class PlanPriceFormSet(BaseInlineFormSet):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A new profile starts from the list prices, one row per plan.
+        if not self.instance.pk:
+            self.initial = [{"plan": plan, "monthly_price": DEFAULT_PRICES[plan]}
+                            for plan in PLANS]
+
+
+class PlanPriceInline(admin.TabularInline):
+    model = PlanPrice
+    formset = PlanPriceFormSet
+    fields = ("plan", "monthly_price")
+    can_delete = False
+    max_num = len(PLANS)
+    verbose_name = _("price")
+    verbose_name_plural = _("Price table (for the cost estimate in the consultant brief)")
+
+    def get_extra(self, request: HttpRequest, obj: ConsultantProfile | None = None,
+                  **kwargs: Any) -> int:
+        if obj is None:
+            return len(PLANS)
+        return len(PLANS) - obj.prices.count()
+
+
+class ConsultantProfileForm(forms.ModelForm):
+    class Meta:
+        model = ConsultantProfile
+        fields = ("consultant_name", "company_name", "email", "phone", "website", "kvk", "logo",
+                  "primary_color", "accent_color", "prices_as_of")
+        # The browser's own colour picker; the model still checks the value is #rrggbb.
+        widgets = {"primary_color": forms.TextInput(attrs={"type": "color"}),
+                   "accent_color": forms.TextInput(attrs={"type": "color"})}
+
+
+@admin.register(ConsultantProfile)
+class ConsultantProfileAdmin(admin.ModelAdmin):
+    form = ConsultantProfileForm
+    inlines = (PlanPriceInline,)
+    fieldsets = (
+        (_("You and your company"), {"fields": ("consultant_name", "company_name", "email",
+                                                "phone", "website", "kvk")}),
+        (_("Look"), {
+            "fields": ("logo", "primary_color", "accent_color"),
+            "description": _("Shown on every page, in every e-mail and in new PDF reports. "
+                             "Reports made earlier are made again on their next download."),
+        }),
+        (_("Prices"), {"fields": ("prices_as_of",)}),
+    )
+
+    class Media:
+        css = {"all": ("css/admin.css",)}
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not ConsultantProfile.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest,
+                        extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        # One profile: the list would only ever hold one row, so open it directly.
+        profile = ConsultantProfile.objects.filter(pk=ConsultantProfile.SINGLETON_ID).first()
+        if profile is not None:
+            return redirect("admin:advisor_consultantprofile_change", profile.pk)
+        return redirect("admin:advisor_consultantprofile_add")
+
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None,
+                        form_url: str = "",
+                        extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        # There is only one profile: no "save and add another".
+        extra_context = {**(extra_context or {}), "show_save_and_add_another": False}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        from django.conf import settings
+
+        configured = settings.BRANDING
+        return {
+            **{key: configured.get(key, "") for key in ("consultant_name", "company_name",
+                                                        "email", "phone", "website", "kvk")},
+            "primary_color": configured.get("primary_color", "#1f4e79"),
+            "accent_color": configured.get("accent_color", "#e07a1f"),
+            "prices_as_of": DEFAULT_PRICES_AS_OF,
+        }
+
+    def save_model(self, request: HttpRequest, obj: ConsultantProfile, form: Any,
+                   change: bool) -> None:
+        obj.pk = ConsultantProfile.SINGLETON_ID
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,187 @@
+"""Leads in the back office: labels, follow-up, share-link status and exports (CSV, ZIP).
+
+Everything here reads stored submissions; the admin (admin.py) only wires it to pages.
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from advisor.advice.labels import answer_label, plan_label, verdict_label
+from advisor.advice.table import QUESTIONS
+from advisor.models import OPEN_STATUSES, Submission
+from advisor.reports.report import report_filename, report_for
+
+# --- Follow-up ----------------------------------------------------------------------------
+
+OVERDUE = "overdue"
+DUE_TODAY = "today"
+DUE_THIS_WEEK = "week"
+NOT_PLANNED = "none"
+FOLLOW_UP_CHOICES = [
+    (OVERDUE, gettext_lazy("Overdue")),
+    (DUE_TODAY, gettext_lazy("Due today")),
+    (DUE_THIS_WEEK, gettext_lazy("Due in the next 7 days")),
+    (NOT_PLANNED, gettext_lazy("Open, no date planned")),
+]
+
+
+def follow_up_filter(queryset: QuerySet[Submission], *, due: str, today: date) -> QuerySet:
+    """Open leads (not yet customer or lost) by when their next follow-up is due."""
+    open_leads = queryset.filter(status__in=OPEN_STATUSES)
+    if due == OVERDUE:
+        return open_leads.filter(next_follow_up__lt=today)
+    if due == DUE_TODAY:
+        return open_leads.filter(next_follow_up=today)
+    if due == DUE_THIS_WEEK:
+        return open_leads.filter(next_follow_up__gte=today,
+                                 next_follow_up__lte=today + timedelta(days=7))
+    if due == NOT_PLANNED:
+        return open_leads.filter(next_follow_up__isnull=True)
+    return queryset
+
+
+def is_overdue(submission: Submission, *, today: date) -> bool:
+    return (
+        submission.next_follow_up is not None
+        and submission.next_follow_up < today
+        and submission.status in OPEN_STATUSES
+    )
+
+
+# --- Share link ---------------------------------------------------------------------------
+
+LINK_ACTIVE = "active"
+LINK_EXPIRED = "expired"
+LINK_REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    state: str
+    since_or_until: datetime
+
+    @property
+    def label(self) -> str:
+        when = formats.date_format(timezone.localtime(self.since_or_until), "DATETIME_FORMAT")
+        if self.state == LINK_REVOKED:
+            return _("Revoked on %(date)s") % {"date": when}
+        if self.state == LINK_EXPIRED:
+            return _("Expired on %(date)s") % {"date": when}
+        return _("Active until %(date)s") % {"date": when}
+
+    @property
+    def active(self) -> bool:
+        return self.state == LINK_ACTIVE
+
+
+def link_expiry(submission: Submission) -> datetime:
+    # Rows stored before links had an expiry count the period from the submission date,
+    # as the result page does (selectors.shared_submission_or_404).
+    return submission.link_expires_at or (
+        submission.created_at + timedelta(days=settings.SHARE_LINK_DAYS)
+    )
+
+
+def link_status(submission: Submission, *, now: datetime) -> LinkStatus:
+    if submission.link_revoked_at is not None:
+        return LinkStatus(LINK_REVOKED, submission.link_revoked_at)
+    expiry = link_expiry(submission)
+    return LinkStatus(LINK_EXPIRED if expiry <= now else LINK_ACTIVE, expiry)
+
+
+def revocable(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    return queryset.filter(Q(link_revoked_at__isnull=True))
+
+
+# --- CSV for Dutch Excel ------------------------------------------------------------------
+
+# Excel runs a cell that starts with one of these as a formula: a visitor could type one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_DELIMITER = ";"  # Dutch Excel expects a semicolon: the comma is the decimal separator.
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_header() -> list[str]:
+    return [
+        _("Submitted at"), _("Company"), _("Name"), _("E-mail address"), _("Phone"),
+        _("Sector"), _("Team size"), _("Advice"), _("Clear advice"), _("Suggested plan"),
+        _("Follow-up status"), _("Next follow-up"), _("Notes"), _("Question for the consultant"),
+        _("Language"), _("Consent given at"), _("Privacy statement version"),
+        *(str(question.label) for question in QUESTIONS.values()),
+    ]
+
+
+def csv_row(submission: Submission) -> list[str]:
+    def when(moment: datetime) -> str:
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+    return [_cell(value) for value in (
+        when(submission.created_at), submission.company, submission.name, submission.email,
+        submission.phone, answer_label("sector", submission.sector),
+        answer_label("team_size", submission.team_size), verdict_label(submission.verdict),
+        _("Yes") if submission.clear else _("No"), plan_label(submission.plan),
+        submission.get_status_display(),
+        submission.next_follow_up.isoformat() if submission.next_follow_up else "",
+        submission.notes, submission.question, submission.language,
+        when(submission.consent_at), submission.consent_version,
+        *(answer_label(key, submission.answers[key]) if key in submission.answers else ""
+          for key in QUESTIONS),
+    )]
+
+
+class _Echo:
+    """A file-like object whose write() returns the line: csv.writer output for streaming."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(submissions: Iterable[Submission]) -> Iterator[str]:
+    """The leads as CSV for Dutch Excel: UTF-8 with a byte order mark, semicolons, labels."""
+    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    # The byte order mark tells Excel the file is UTF-8, so "Café Ærø" stays intact.
+    yield "\ufeff" + writer.writerow(csv_header())
+    for submission in submissions:
+        yield writer.writerow(csv_row(submission))
+
+
+def csv_filename(*, today: date) -> str:
+    return f"leads-{today.isoformat()}.csv"
+
+
+# --- ZIP of reports -----------------------------------------------------------------------
+
+# Reports not yet rendered take about a second each; more than this belongs in a batch job.
+ZIP_MAX_REPORTS = 50
+
+
+def reports_zip(submissions: Iterable[Submission]) -> bytes:
+    """One PDF advice report per lead, under its own file name; raises ReportUnavailable."""
+    buffer = io.BytesIO()
+    used: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for submission in submissions:
+            name = report_filename(submission)
+            if name in used:
+                name = name.removesuffix(".pdf") + f"-{submission.pk}.pdf"
+            used.add(name)
+            archive.writestr(name, report_for(submission))
+    return buffer.getvalue()
+
+
+def zip_filename(*, today: date) -> str:
+    return f"email-adviezen-{today.isoformat()}.zip"

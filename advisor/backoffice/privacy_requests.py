@@ -1,0 +1,71 @@
+"""The back office page for data-subject requests: export or erase one e-mail address.
+
+Lives under the admin URL, behind the admin's login and second factor (admin_view).
+Export needs permission to view submissions, erasure permission to delete them.
+"""
+
+import json
+from dataclasses import asdict
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from advisor.privacy.services import erase_personal_data, export_personal_data
+
+EXPORT, REVIEW, ERASE = "export", "review", "erase"
+
+
+class PersonForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mail address of the person"), max_length=254)
+
+
+def _privacy_requests(request: HttpRequest) -> TemplateResponse | HttpResponse:
+    form = PersonForm(request.POST or None)
+    action = request.POST.get("action")
+    context = {**admin.site.each_context(request), "title": _("Privacy requests"), "form": form}
+    if request.method != "POST" or not form.is_valid():
+        return TemplateResponse(request, "admin/privacy_requests.html", context)
+
+    email = form.cleaned_data["email"]
+    if action == EXPORT:
+        if not request.user.has_perm("advisor.view_submission"):
+            raise PermissionDenied
+        data = export_personal_data(email=email)
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="personal-data-{timezone.localdate():%Y%m%d}.json"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    if not request.user.has_perm("advisor.delete_submission"):
+        raise PermissionDenied
+    if action == ERASE:
+        removed = erase_personal_data(email=email)
+        messages.success(request, _(
+            "Deleted for this address: submissions %(submissions)d, files %(files)d, "
+            "e-mails %(mails)d, unfinished questionnaires %(sessions)d."
+        ) % asdict(removed))
+        return redirect("admin_privacy")
+    # REVIEW (or anything else): show what would be erased and ask to confirm.
+    found = export_personal_data(email=email)
+    context.update(review=True, email=email, found={
+        "submissions": len(found["submissions"]),
+        "mails": len(found["mails"]),
+        "sessions": len(found["unfinished_questionnaires"]),
+    })
+    return TemplateResponse(request, "admin/privacy_requests.html", context)
+
+
+privacy_requests = admin.site.admin_view(_privacy_requests)

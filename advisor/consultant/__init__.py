@@ -1,0 +1,1 @@
+"""The consultant behind the site: profile, branding (contact, logo, colours) and prices."""

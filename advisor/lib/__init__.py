@@ -1,0 +1,1 @@
+"""Small building blocks that know nothing of the product: digests, client IP, redaction."""

@@ -1,0 +1,1 @@
+"""AVG (GDPR) duties: consent, the privacy statement, retention, export and erasure."""

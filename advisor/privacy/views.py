@@ -1,0 +1,16 @@
+"""The public privacy statement."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "advisor/privacy.html", {
+        "privacy_version": PRIVACY_STATEMENT_VERSION,
+        "retention_months": settings.RETENTION_MONTHS,
+    })

@@ -1,0 +1,2 @@
+"""The visitor's journey: the questionnaire wizard, storing a submission, the result page.
+"""

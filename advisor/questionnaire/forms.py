@@ -1,0 +1,197 @@
+"""Forms built from the questionnaire table. They validate; they do not score."""
+
+import logging
+import re
+import time
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.validators import validate_email
+from django.urls import reverse_lazy
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from advisor.advice.table import STEPS, Step
+
+WHY_WE_ASK = _("Why we ask this")
+PHONE_INVALID = _("Enter a phone number with digits only, for example 06 12345678.")
+CONSENT_REQUIRED = _("We can only send you the advice if you agree to the privacy statement.")
+# Digits with the usual separators and an optional leading +; no letters.
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-./]{5,24}$")
+SINGLE_LINE_ONLY = _("Use one line of ordinary text: line breaks and control characters "
+                     "are not allowed here.")
+CONTROL_CHARACTERS = _("This text contains invisible control characters. Please retype it.")
+EMAIL_SINGLE_LINE = _("Enter one e-mail address on a single line, without line breaks, for "
+                      "example name@company.com.")
+HONEYPOT_FILLED = _("Leave the field marked \"leave this empty\" empty, then send the form again.")
+HONEYPOT_LABEL = _("Leave this empty (spam check)")
+TOO_FAST = _("That was very quick. Please check your details and press the button again.")
+# C0/C1 control characters, and the Unicode marks that reverse how text is displayed.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The same, but a multi-line text may keep its line breaks and tabs.
+CONTROL_EXCEPT_LINES = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+
+logger = logging.getLogger(__name__)
+
+
+def single_line(value: str) -> None:
+    """No line breaks or control characters: the text may end up in a mail header."""
+    if CONTROL.search(value):
+        raise forms.ValidationError(SINGLE_LINE_ONLY, code="control_characters")
+
+
+def no_control_characters(value: str) -> None:
+    if CONTROL_EXCEPT_LINES.search(value):
+        raise forms.ValidationError(CONTROL_CHARACTERS, code="control_characters")
+
+
+class SingleLineEmailField(forms.EmailField):
+    """An e-mail field that names a line break (header injection) in its own message."""
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if value and CONTROL.search(value):
+            raise forms.ValidationError(EMAIL_SINGLE_LINE, code="control_characters")
+
+
+class HoneypotBoundField(forms.BoundField):
+    def css_classes(self, extra_classes: Any = None) -> str:
+        # On the wrapper, so label and input are both off screen (screen readers still hear
+        # the label that says to leave it empty).
+        return f"{super().css_classes(extra_classes)} visually-hidden honeypot".strip()
+
+
+class HoneypotField(forms.CharField):
+    """A field people never see and bots fill in: filled means the form was not sent by hand."""
+
+    bound_field_class = HoneypotBoundField
+
+    def __init__(self) -> None:
+        super().__init__(
+            label=HONEYPOT_LABEL, required=False, max_length=200,
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+
+
+def step_form(step: Step) -> type[forms.Form]:
+    """One form class per questionnaire step: a required radio list per question."""
+    fields = {
+        question.key: forms.ChoiceField(
+            label=question.label,
+            help_text=format_lazy("{}: {}", WHY_WE_ASK, question.why),
+            choices=[(choice.value, choice.label) for choice in question.choices],
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose one of the options."),
+                            "invalid_choice": _("Choose one of the options.")},
+        )
+        for question in step.questions
+    }
+    return type(f"{step.name.title()}Form", (forms.Form,), fields)
+
+
+def _consent_label() -> str:
+    return format_html(
+        _('I agree that my answers and contact details are stored to send me this advice, as '
+          'described in the <a href="{}" target="_blank" rel="noopener">privacy statement</a>.'),
+        reverse_lazy("advisor:privacy"),
+    )
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=100, validators=[single_line],
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    company = forms.CharField(label=_("Company name"), max_length=150, validators=[single_line],
+                              widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    email = SingleLineEmailField(label=_("E-mail address"), max_length=254,
+                                 widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(label=_("Phone number"), max_length=30, required=False,
+                            help_text=_("Optional: if you prefer a call."),
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
+    question = forms.CharField(
+        label=_("Your question for the consultant"), max_length=2000, required=False,
+        validators=[no_control_characters],
+        help_text=_("Optional: anything you would like to discuss."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # Named so that browsers' autofill leaves it alone.
+    reference_code = HoneypotField()
+    consent = forms.BooleanField(
+        label=lazy(_consent_label, SafeString)(),
+        error_messages={"required": CONSENT_REQUIRED},
+    )
+
+    def __init__(self, *args: Any, started_at: float | None = None, **kwargs: Any) -> None:
+        # When the questionnaire was started (epoch seconds); None outside the questionnaire.
+        self.started_at = started_at
+        super().__init__(*args, **kwargs)
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not PHONE_PATTERN.match(phone):
+            raise forms.ValidationError(PHONE_INVALID)
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Bot checks: not stored and no mail. Shown as a message, in case a person ever
+        # trips one; they can simply send the form again.
+        if cleaned.get("reference_code"):
+            logger.info("Contact form refused: the spam-check field was filled in")
+            raise forms.ValidationError(HONEYPOT_FILLED, code="honeypot")
+        if (self.started_at is not None
+                and time.time() - self.started_at < settings.QUESTIONNAIRE_MIN_SECONDS):
+            logger.info("Contact form refused: sent too soon after the questionnaire started")
+            raise forms.ValidationError(TOO_FAST, code="too_fast")
+        return cleaned
+
+
+STEP_FORMS: list[tuple[str, type[forms.Form]]] = [
+    *[(step.name, step_form(step)) for step in STEPS],
+    ("contact", ContactForm),
+]
+
+
+SHARE_NOTHING_CHOSEN = _("Choose where to send the link: your own address, a colleague or both.")
+SHARE_ONE_ADDRESS_ONLY = _("Enter one e-mail address only.")
+SHARE_INVALID_ADDRESS = _("Enter a valid e-mail address, for example name@company.com.")
+# Separators people use to list several addresses; one extra address is the limit.
+ADDRESS_SEPARATORS = re.compile(r"[,;\s]")
+
+
+class ShareForm(forms.Form):
+    """Who gets the report link: the visitor's own address and at most one colleague."""
+
+    to_self = forms.BooleanField(label=_("Send it to my own e-mail address"), required=False,
+                                 initial=True)
+    colleague = forms.CharField(
+        label=_("Also send it to a colleague (optional)"), max_length=254, required=False,
+        help_text=_("One e-mail address. They receive the link to this advice, nothing else."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_colleague(self) -> str:
+        address = self.cleaned_data["colleague"]
+        if not address:
+            return ""
+        # A line break or other control character would let someone add mail headers.
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in address):
+            raise forms.ValidationError(SHARE_INVALID_ADDRESS)
+        if ADDRESS_SEPARATORS.search(address) or address.count("@") > 1:
+            raise forms.ValidationError(SHARE_ONE_ADDRESS_ONLY)
+        try:
+            validate_email(address)
+        except forms.ValidationError:
+            raise forms.ValidationError(SHARE_INVALID_ADDRESS) from None
+        return address
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("to_self") and not cleaned.get("colleague") and not self.errors:
+            raise forms.ValidationError(SHARE_NOTHING_CHOSEN)
+        return cleaned

@@ -1,0 +1,108 @@
+"""Writing submissions: the one place a completed questionnaire becomes a stored lead."""
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from advisor.advice.engine import advise
+from advisor.models import Submission
+from advisor.outbox.mail import queue_consultant_notification, queue_share_mails
+from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
+
+
+@transaction.atomic
+def create_submission(
+    *, answers: Mapping[str, str], contact: Mapping[str, Any], language: str,
+    idempotency_key: str | None = None,
+) -> Submission:
+    """Compute the advice for the answers and store it with the contact details and consent."""
+    advice = advise(answers)
+    submission = Submission.objects.create(
+        idempotency_key=idempotency_key,
+        language=language,
+        answers=dict(advice.answers),
+        advice=advice.as_dict(),
+        engine_version=advice.engine_version,
+        verdict=advice.verdict,
+        clear=advice.clear,
+        plan=advice.plan,
+        sector=advice.answers["sector"],
+        team_size=advice.answers["team_size"],
+        name=contact["name"],
+        company=contact["company"],
+        email=contact["email"],
+        phone=contact.get("phone", ""),
+        question=contact.get("question", ""),
+        consent_at=timezone.now(),
+        consent_version=PRIVACY_STATEMENT_VERSION,
+        link_expires_at=timezone.now() + timedelta(days=settings.SHARE_LINK_DAYS),
+    )
+    # Same transaction: the consultant is told about every stored submission, and only those.
+    queue_consultant_notification(submission=submission)
+    return submission
+
+
+def submit_once(
+    *, idempotency_key: str, answers: Mapping[str, str], contact: Mapping[str, Any],
+    language: str,
+) -> tuple[Submission, bool]:
+    """create_submission at most once per key: a double click, a resubmit or two requests at
+    once give the same submission and one set of mails. Returns (submission, created)."""
+    try:
+        # A savepoint: a duplicate key undoes this attempt, its queued mails included.
+        with transaction.atomic():
+            return create_submission(answers=answers, contact=contact, language=language,
+                                     idempotency_key=idempotency_key), True
+    except IntegrityError:
+        # The unique key: another request stored this questionnaire first.
+        existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+class ShareLimitReached(Exception):
+    """This report has already sent as many e-mails as allowed."""
+
+
+def share_report(*, submission: Submission, to_self: bool, colleague: str = "") -> list[str]:
+    """Queue the report link for the visitor's own address and/or one colleague.
+
+    Raises ShareLimitReached, and queues nothing, when it would exceed the per-report limit.
+    """
+    recipients = [submission.email] if to_self else []
+    if colleague and colleague.casefold() not in {r.casefold() for r in recipients}:
+        recipients.append(colleague)
+    with transaction.atomic():
+        # One conditional UPDATE, so two requests at once cannot both pass the limit.
+        claimed = Submission.objects.filter(
+            pk=submission.pk,
+            share_count__lte=settings.SHARE_MAX_PER_REPORT - len(recipients),
+        ).update(share_count=F("share_count") + len(recipients))
+        if not claimed:
+            raise ShareLimitReached
+        queue_share_mails(submission=submission, recipients=recipients)
+    submission.refresh_from_db(fields=["share_count"])
+    return recipients
+
+
+def revoke_link(*, submission: Submission) -> Submission:
+    """Make the report link stop working now (the back office's "revoke link")."""
+    submission.link_revoked_at = timezone.now()
+    submission.save(update_fields=["link_revoked_at"])
+    return submission
+
+
+def extend_link(*, submission: Submission, days: int | None = None) -> Submission:
+    """Let the report link work for another period from today; this also undoes a revocation."""
+    submission.link_expires_at = timezone.now() + timedelta(
+        days=settings.SHARE_LINK_DAYS if days is None else days
+    )
+    submission.link_revoked_at = None
+    submission.save(update_fields=["link_expires_at", "link_revoked_at"])
+    return submission

@@ -1,0 +1,70 @@
+"""Ready-to-show values for the result page and the PDF report (one source for both)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from advisor.advice import table as q
+from advisor.advice.engine import NOTES, Advice
+from advisor.models import Submission
+
+FEATURE_MARKS = {
+    q.YES: ("yes", _("Yes")),
+    q.NO: ("no", _("No, not as standard")),
+    q.DEPENDS: ("depends", _("Depends")),
+}
+
+
+def feature_rows() -> list[dict[str, Any]]:
+    rows = []
+    for feature in q.FEATURES:
+        imap_css, imap_text = FEATURE_MARKS[feature.imap]
+        m365_css, m365_text = FEATURE_MARKS[feature.m365]
+        rows.append({
+            "label": feature.label,
+            "imap": {"css": imap_css, "text": feature.imap_note or imap_text},
+            "m365": {"css": m365_css, "text": feature.m365_note or m365_text},
+        })
+    return rows
+
+
+def answer_rows(answers: dict[str, str]) -> list[dict[str, Any]]:
+    """The visitor's answers as question and answer labels, in table order."""
+    return [
+        {"question": question.label, "answer": question.choice(answers[question.key]).label}
+        for question in q.QUESTIONS.values()
+        if question.key in answers
+    ]
+
+
+def score_bars(advice: Advice) -> list[dict[str, Any]]:
+    """The two scores as percentages of the larger, for a bar chart without JavaScript."""
+    top = max(advice.scores.values()) or 1
+    return [
+        {
+            "key": option,
+            "label": advice_name,
+            "score": advice.scores[option],
+            "percent": round(100 * advice.scores[option] / top),
+            "chosen": option == advice.verdict,
+        }
+        for option, advice_name in ((q.M365, _("Microsoft 365")), (q.IMAP, _("IMAP mailbox")))
+    ]
+
+
+def result_context(submission: Submission) -> dict[str, Any]:
+    advice = Advice.from_dict(submission.advice)
+    return {
+        "submission": submission,
+        "advice": advice,
+        "reasons_m365": advice.reasons_for[q.M365],
+        "reasons_imap": advice.reasons_for[q.IMAP],
+        "score_bars": score_bars(advice),
+        "features": feature_rows(),
+        "answers": answer_rows(submission.answers),
+        "plan": advice.plan_info,
+        "measures": advice.security_measures,
+        # The migration path belongs with the next steps; the other notes with the verdict.
+        "summary_notes": [NOTES[key] for key in advice.notes if key != "migration"],
+        "migration_note": NOTES["migration"] if "migration" in advice.notes else None,
+    }

@@ -1,0 +1,60 @@
+"""Middleware: a branded 503 when the database is down, and framing for embedding."""
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from advisor.web.errors import DATABASE_ERRORS, database_unavailable
+
+logger = logging.getLogger(__name__)
+
+# URL namespaces whose pages another site may frame when EMBED_ALLOWED_ORIGINS is set:
+# the questionnaire, the result page and the privacy statement; never the admin.
+EMBEDDABLE_NAMESPACES = {"advisor"}
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that loses the database gets the 503 page with Retry-After, not a traceback.
+
+    Nothing is cached about the failure: the next request opens a new connection (Django
+    drops a connection after an error), so the site recovers without a restart. Errors
+    outside the view (a session save) reach handler500, which does the same.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_ERRORS):
+            return None
+        logger.error("Database unavailable (%s) on %s", type(exception).__name__, request.path)
+        return database_unavailable(request)
+
+
+class EmbeddingMiddleware:
+    """Lets the sites in EMBED_ALLOWED_ORIGINS show the public pages in an iframe.
+
+    Without that setting every page says frame-ancestors 'none' and X-Frame-Options DENY.
+    With it, public pages name exactly those origins in frame-ancestors (and drop
+    X-Frame-Options, which cannot name a site); the admin stays unframeable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        origins = settings.EMBED_ALLOWED_ORIGINS
+        match = getattr(request, "resolver_match", None)
+        if origins and match is not None and match.namespace in EMBEDDABLE_NAMESPACES:
+            policy = getattr(response, "_csp_config", settings.SECURE_CSP)
+            if policy:
+                response._csp_config = {**policy, "frame-ancestors": list(origins)}
+            response.xframe_options_exempt = True
+        return response
+

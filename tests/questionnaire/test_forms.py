@@ -1,0 +1,74 @@
+"""The forms are built from the table and validate what a visitor types."""
+
+import pytest
+
+from advisor.advice.table import STEPS
+from advisor.questionnaire.forms import CONSENT_REQUIRED, PHONE_INVALID, STEP_FORMS, ContactForm
+
+VALID_CONTACT = {
+    "name": "Eva Jansen", "company": "Jansen Advocatuur", "email": "eva@jansen.nl",
+    "phone": "", "question": "", "consent": "on",
+}
+
+
+def test_there_is_one_form_per_topic_step_plus_the_contact_step():
+    assert [name for name, _ in STEP_FORMS] == [step.name for step in STEPS] + ["contact"]
+
+
+@pytest.mark.parametrize(("step", "form_class"), list(zip(STEPS, STEP_FORMS, strict=False)))
+def test_each_step_form_has_a_required_field_per_question_with_its_choices(step, form_class):
+    form = form_class[1]()
+    assert list(form.fields) == [question.key for question in step.questions]
+    for question in step.questions:
+        field = form.fields[question.key]
+        assert field.required
+        assert [value for value, _ in field.choices] == [c.value for c in question.choices]
+        assert str(question.why) in str(field.help_text)
+
+
+def test_an_unknown_choice_value_is_rejected_with_a_clear_message():
+    form = STEP_FORMS[0][1](data={"team_size": "9000", "sector": "general",
+                                  "sensitive_data": "no", "growth": "none"})
+    assert not form.is_valid()
+    assert list(form.errors) == ["team_size"]
+
+
+def test_contact_form_accepts_a_complete_entry():
+    assert ContactForm(data=VALID_CONTACT).is_valid()
+
+
+def test_consent_must_be_ticked():
+    form = ContactForm(data={**VALID_CONTACT, "consent": ""})
+    assert form.errors["consent"] == [CONSENT_REQUIRED]
+
+
+def test_consent_label_links_to_the_privacy_statement():
+    assert 'href="/privacy/"' in str(ContactForm().fields["consent"].label)
+
+
+def test_consent_checkbox_starts_unticked():
+    assert "checked" not in str(ContactForm()["consent"])
+
+
+@pytest.mark.parametrize("email", ["not-an-address", "a@x.nl\nBcc: victim@example.com",
+                                   "a@x.nl\r\nBcc:x@y.nl", "a" * 250 + "@x.nl"])
+def test_invalid_or_injected_email_addresses_are_rejected(email):
+    assert "email" in ContactForm(data={**VALID_CONTACT, "email": email}).errors
+
+
+@pytest.mark.parametrize("phone", ["06 12345678", "+31 (0)20-1234567", "020.123.4567"])
+def test_usual_phone_notations_are_accepted(phone):
+    form = ContactForm(data={**VALID_CONTACT, "phone": phone})
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize("phone", ["call me", "12", "06<script>"])
+def test_phone_numbers_with_letters_or_too_short_are_rejected(phone):
+    assert ContactForm(data={**VALID_CONTACT, "phone": phone}).errors["phone"] == [PHONE_INVALID]
+
+
+@pytest.mark.parametrize(("field", "limit"), [("name", 100), ("company", 150),
+                                              ("question", 2000), ("phone", 30)])
+def test_text_fields_have_a_length_limit(field, limit):
+    form = ContactForm(data={**VALID_CONTACT, field: "1" * (limit + 1)})
+    assert field in form.errors
