@@ -32,6 +32,5 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py compilemessages --ignore=.venv
 USER app
 EXPOSE 8000
 # Run `python manage.py migrate` once per release before starting new containers.
-# The access log is set in gunicorn.conf.py, where it passes the personal-data filter.
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "60"]
+# Workers, timeouts, limits and the redacted access log are set in gunicorn.conf.py.
+CMD ["gunicorn", "config.wsgi"]
