@@ -93,7 +93,7 @@ class _SpfWalk:
         self.count += record.lookups
         for spec in record.includes:
             target = self._target(spec)
-            if target and self.count <= MAX_SPF_LOOKUPS:
+            if target:
                 included = self._fetch(target, seen)
                 if included is not None:
                     self.follow(included, seen | {target})
@@ -162,13 +162,15 @@ def check_spf(*, lookups: Lookups, domain: str, provider: p.Provider | None) -> 
         params.update(name=provider.name, include=provider.spf_includes[0])
     if walk.incomplete:
         codes.append("spf.incomplete")
-    return Finding("spf", tuple(codes or ["spf.malformed"]), params, _stored(records[0]))
+    # No codes: a redirect through a macro, which only a receiver with the sender can follow.
+    return Finding("spf", tuple(codes or ["spf.incomplete"]), params, _stored(records[0]))
 
 
 def check_dmarc(*, lookups: Lookups, domain: str) -> Finding:
     answer = lookups.txt(f"_dmarc.{domain}")
     inherited_from = None
-    if answer.absent and domain.count(".") > 1:
+    has_own = answer.found and any(looks_like_dmarc(record) for record in answer.records)
+    if not answer.failed and not has_own and domain.count(".") > 1:
         # RFC 7489 §6.6.3: a subdomain without a record falls back to its organisation's; the
         # zone it lives in stands in for the organisational domain (no public suffix list).
         zone = lookups.zone_apex(domain)

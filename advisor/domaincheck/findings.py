@@ -123,8 +123,8 @@ MESSAGES: dict[str, Message] = {
         "with the right MX records.")),
     # SPF.
     "spf.good": Message(GOOD, NO_SEVERITY, _(
-        "Your domain has a valid SPF record that tells receivers to refuse or distrust mail "
-        "from other servers."), NOTHING_TO_DO),
+        "Your domain has an SPF record that tells receivers to refuse or distrust mail from "
+        "servers it does not list."), NOTHING_TO_DO),
     "spf.missing": Message(MISSING, HIGH, _(
         "Your domain has no SPF record. Anyone can send mail that seems to come from you, and "
         "your own mail ends up in spam more often."), _(

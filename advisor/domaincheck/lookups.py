@@ -110,7 +110,6 @@ class Lookups:
         self._clock = clock
         self._deadline = clock() + budget
         self._answers: dict[tuple[str, str], Answer] = {}
-        self.asked = 0
 
     @classmethod
     def from_settings(cls) -> Lookups:
@@ -157,7 +156,6 @@ class Lookups:
             return TIMEOUT, None
         limit = min(self._timeout, remaining)
         self._resolver.timeout = limit
-        self.asked += 1
         try:
             answer = self._resolver.resolve(
                 dns.name.from_text(name), rdtype, search=False, lifetime=limit,

@@ -133,8 +133,8 @@ def normalise_domain(value: str) -> str:
 
 def domain_of_email(email: str) -> str | None:
     """The normalised domain of an e-mail address, or None when there is no valid one."""
-    if not isinstance(email, str):
-        return None
+    if not isinstance(email, str) or _has_hidden_characters(email.strip()):
+        return None  # a newline or space in an address is an injection attempt, not a typo
     local, at, domain = email.strip().rpartition("@")
     if not at or not local:
         return None
