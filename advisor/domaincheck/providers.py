@@ -77,7 +77,7 @@ PROVIDERS: tuple[Provider, ...] = (
              ("ionos.de", "ionos.nl", "ionos.com", "ionos.fr", "ionos.co.uk", "kundenserver.de"),
              ("_spf-eu.ionos.com", "_spf-us.ionos.com"), ("s1-ionos", "s2-ionos")),
     Provider("zoho", "Zoho Mail", HOSTING, ("zoho.eu", "zoho.com", "zoho.in", "zohomail.com"),
-             ("zoho.eu", "zoho.com", "zohomail.com")),
+             ("zoho.eu", "zoho.com", "zohomail.eu", "zohomail.com"), ("zmail",)),
     Provider("fastmail", "Fastmail", HOSTING, ("messagingengine.com",),
              ("spf.messagingengine.com",), ("fm1", "fm2", "fm3")),
     Provider("proton", "Proton Mail", HOSTING, ("protonmail.ch",),

@@ -115,6 +115,12 @@ def test_an_unknown_server_with_a_key_under_an_unusual_selector_and_partial_dmar
     assert report.level == "improve"
 
 
+def test_dkim_cnames_without_keys_behind_them_are_unconfirmed_not_missing():
+    report = check_domain("kantoor-halfweg.nl")
+    assert codes(report, "dkim") == ("dkim.unconfirmed",)
+    assert report.findings["dkim"].severity == "low"
+
+
 def test_an_spf_include_without_a_record_and_dnssec_without_keys_are_broken():
     report = check_domain("stukke-include.nl")
     assert codes(report, "spf") == ("spf.broken_include", "spf.good")

@@ -127,6 +127,11 @@ def test_every_code_the_checks_can_produce_has_a_message():
     assert f.MESSAGES.keys() <= written | built | {f.LOOKUP_FAILED, f.TIMED_OUT}
 
 
+def test_the_documentation_lists_every_code():
+    documentation = (PACKAGE.parent.parent / "docs" / "domain-check.md").read_text()
+    assert [code for code in f.MESSAGES if f"`{code}`" not in documentation] == []
+
+
 def test_the_provider_table_is_consistent():
     slugs = [provider.slug for provider in p.PROVIDERS]
     assert len(slugs) == len(set(slugs))

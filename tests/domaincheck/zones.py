@@ -190,6 +190,17 @@ ZONES = "\n".join([
     "@ IN TXT " + txt("v=spf1 include:_spf.transip.email include:spf.verhuisd-bedrijf.nl -all"),
     "_dmarc IN TXT " + txt("v=DMARC1; p=reject; rua=mailto:dmarc@stukke-include.nl"),
 
+    # Microsoft 365 with the DKIM CNAMEs published but DKIM not switched on in the portal:
+    # the CNAME targets do not exist yet.
+    soa("kantoor-halfweg.nl."),
+    "@ IN MX 0 kantoor-halfweg-nl.mail.protection.outlook.com.",
+    "@ IN TXT " + txt("v=spf1 include:spf.protection.outlook.com -all"),
+    "_dmarc IN TXT " + txt("v=DMARC1; p=quarantine; rua=mailto:dmarc@kantoor-halfweg.nl"),
+    "selector1._domainkey IN CNAME "
+    "selector1-kantoor-halfweg-nl._domainkey.halfweg.onmicrosoft.com.",
+    "selector2._domainkey IN CNAME "
+    "selector2-kantoor-halfweg-nl._domainkey.halfweg.onmicrosoft.com.",
+
     # Hostile data: markup and a control character in records, and a very long record.
     soa("vreemde-tekens.nl."),
     "@ IN MX 10 mx.transip.email.",
