@@ -347,3 +347,11 @@ if not DEBUG:
         # In another site's frame our cookies are third-party: browsers only send them
         # with SameSite=None (and Secure). The CSRF token still guards every form.
         SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "None"
+
+# --- Domain check (advisor/domaincheck): the e-mail health of a visitor's domain from DNS ---
+# DOMAIN_CHECK_NAMESERVERS: comma-separated "host" or "host:port" ("[::1]:53" for IPv6); only
+# these are asked. Empty: the system's resolver.
+DOMAIN_CHECK_NAMESERVERS = env_list("DOMAIN_CHECK_NAMESERVERS", "")
+# Seconds per DNS look-up, and for the whole check: a slow DNS makes findings "unknown".
+DOMAIN_CHECK_TIMEOUT = float(os.environ.get("DOMAIN_CHECK_TIMEOUT", "2"))
+DOMAIN_CHECK_BUDGET = float(os.environ.get("DOMAIN_CHECK_BUDGET", "6"))
