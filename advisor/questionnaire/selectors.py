@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from advisor.models import Submission
+from advisor.models import MailKind, OutgoingMail, Submission
 
 
 def shared_submission_or_404(token: str) -> Submission:
@@ -26,3 +26,13 @@ def shared_submission_or_404(token: str) -> Submission:
 def shares_left(submission: Submission) -> int:
     """How many more report e-mails this report may send."""
     return max(0, settings.SHARE_MAX_PER_REPORT - submission.share_count)
+
+
+def advice_mail_status(submission: Submission) -> OutgoingMail | None:
+    """The latest mail with the advice to the visitor's own address, for the result page."""
+    return (
+        submission.mails.filter(kind__in=(MailKind.ADVICE, MailKind.SHARE_SELF))
+        .only("recipient", "status", "created_at", "submission_id")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
