@@ -8,6 +8,7 @@ the jobs run in this process right after the transaction that deferred them comm
 """
 
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from procrastinate import App
@@ -26,11 +27,30 @@ def on_app_ready(ready_app: App) -> None:
         ready_app.job_manager.connector = connector
 
 
+def in_process(work: Callable[[], None]) -> None:
+    """Do queue work in a thread of its own and wait for it (SQLite mode only).
+
+    procrastinate runs its own event loop; the caller's thread may already have one (an
+    async server, a browser test), in which it could not start another.
+    """
+    failures: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            with _in_process_run:
+                work()
+        except BaseException as error:
+            failures.append(error)
+
+    thread = threading.Thread(target=guarded, name="in-process-jobs")
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
 def run_jobs_in_process() -> None:
     """Run every job that is due now, in this process, then return (SQLite mode only)."""
-    with _in_process_run:
-        app.run_worker(
-            wait=False, install_signal_handlers=False, listen_notify=False,
-            # The heartbeat and stalled-worker pruning need no tuning for an in-memory run.
-            concurrency=1,
-        )
+    in_process(lambda: app.run_worker(
+        wait=False, install_signal_handlers=False, listen_notify=False, concurrency=1,
+    ))

@@ -15,7 +15,7 @@ from django.db import transaction
 from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.tasks import Task
 
-from advisor.queue.app import run_jobs_in_process
+from advisor.queue.app import in_process, run_jobs_in_process
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,12 @@ def defer_on_commit(task: Task, *, queueing_lock: str, **kwargs: Any) -> None:
 
 def defer_now(task: Task, *, queueing_lock: str, **kwargs: Any) -> bool:
     """Defer ``task(**kwargs)``; False when the same job is already waiting (the lock)."""
+    deferrer = task.configure(queueing_lock=queueing_lock)
     try:
-        task.configure(queueing_lock=queueing_lock).defer(**kwargs)
+        if settings.TASKS_IN_PROCESS:
+            in_process(lambda: deferrer.defer(**kwargs))
+        else:
+            deferrer.defer(**kwargs)
     except AlreadyEnqueued:
         logger.info("Job %s is already queued; not queued again", queueing_lock)
         return False

@@ -479,13 +479,16 @@ def test_a_download_before_the_pdf_is_ready_shows_a_refreshing_waiting_page_and_
 
 
 @pytest.mark.django_db
-def test_many_downloads_of_a_report_being_made_queue_one_render(client, media, monkeypatch):
+def test_many_downloads_of_a_report_being_made_queue_one_render(
+    client, media, monkeypatch, django_capture_on_commit_callbacks
+):
     deferred = []
     monkeypatch.setattr("advisor.queue.jobs.defer_now",
                         lambda task, **kwargs: deferred.append(kwargs["queueing_lock"]))
     submission = create_submission(answers=SOLO, contact=CONTACT, language="nl")
     for _ in range(6):
-        assert download(client, submission).status_code == 202
+        with django_capture_on_commit_callbacks(execute=True):
+            assert download(client, submission).status_code == 202
     # Each asks, under one queueing lock per report: the queue refuses all but one.
     assert set(deferred) == {f"report-{submission.pk}"}
 
