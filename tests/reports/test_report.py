@@ -269,7 +269,7 @@ def test_file_name_is_company_email_advies_date_and_safe_everywhere(company, sta
 @pytest.mark.django_db
 def test_file_name_of_a_very_long_company_name_is_capped():
     submission = create_submission(
-        answers={}, contact={**CONTACT, "company": "Lang " * 100}, language="nl"
+        answers={}, contact={**CONTACT, "company": ("Lang " * 30).strip()}, language="nl"
     )
     name = report_filename(submission)
     assert len(name) <= report.FILENAME_COMPANY_MAX_LENGTH + len("-email-advies-2026-01-01.pdf")
@@ -348,11 +348,13 @@ def test_hostile_contact_details_end_up_as_text_and_fetch_nothing(spy_server):
     markup = hostile_markup(spy_server.url)
     submission = create_submission(
         answers=HEALTHCARE,
+        # Spread over the fields so each fits its column (PostgreSQL refuses longer values).
         contact={
-            "name": markup,
-            "company": markup,
+            "name": f'<style>@import url("{spy_server.url}/import.css");</style>',
+            "company": '<img src="file:///etc/passwd"><link rel="attachment" '
+                       f'href="file:///etc/hostname"><img src="{spy_server.url}/pixel.png">',
             "email": "x@example.com",
-            "phone": markup,
+            "phone": '<img src="file:///etc/passwd">',
             "question": markup,
         },
         language="en",
