@@ -138,6 +138,8 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     "delete_jobs": "successful",
 }
 JOB_STALLED_AFTER = PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
+# How often a worker looks for jobs of stalled workers (cron; a sixth field means seconds).
+JOB_RECOVERY_CRON = os.environ.get("JOB_RECOVERY_CRON", "* * * * *")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,7 +8,7 @@ from procrastinate.contrib.django import app
 logger = logging.getLogger(__name__)
 
 
-@app.periodic(cron="* * * * *")
+@app.periodic(cron=settings.JOB_RECOVERY_CRON)
 @app.task(queueing_lock="retry_stalled_jobs", pass_context=False)
 async def retry_stalled_jobs(timestamp: int) -> int:
     """Give the running jobs of a worker that stopped sending heartbeats to another worker.
