@@ -54,7 +54,8 @@ def stack(tmp_path):
         marker = tmp_path / "started"
 
         def run(self, code: str, **extra: str) -> str:
-            result = subprocess.run([sys.executable, "-c", f"import django; django.setup()\n{code}"],
+            script = f"import django; django.setup()\n{code}"
+            result = subprocess.run([sys.executable, "-c", script],
                                     cwd=ROOT, env={**env, **extra}, capture_output=True,
                                     text=True, timeout=120, check=True)
             return result.stdout.strip()
