@@ -42,8 +42,8 @@ format: install
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
 
-# Sends the mail outbox (advice links, consultant notifications) every 5 seconds until
-# Ctrl-C; run it next to `make run`. Mail waits in the database until it is sent.
+# Runs background jobs (PDF reports, mail) until Ctrl-C; run it next to `make run` when
+# DATABASE_URL is PostgreSQL. With SQLite jobs run inside `make run` and it says so.
 .PHONY: worker
 worker: migrate
-	$(BIN)/python manage.py mail_worker
+	$(BIN)/python manage.py worker

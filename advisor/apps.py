@@ -7,6 +7,10 @@ class AdvisorConfig(AppConfig):
     name = "advisor"
     verbose_name = _("E-mail advice")
 
+    def ready(self) -> None:
+        # Registers the system check that keeps in-process jobs out of production.
+        from advisor.queue import checks  # noqa: F401
+
 
 class BackOfficeAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the back office's site (two-factor login, dashboard) as default."""

@@ -6,9 +6,10 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, default_storage
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,10 +68,12 @@ class Submission(models.Model):
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True,
                                        editable=False)
 
-    # The PDF report, rendered once and re-rendered when its fingerprint (branding,
-    # engine version, language) no longer matches.
+    # The PDF report, rendered in the background once the submission is stored, and again
+    # when its fingerprint (templates, branding, engine version, language) no longer matches.
     report_pdf = models.FileField(_("PDF report"), upload_to="reports/%Y/%m/", blank=True)
     report_fingerprint = models.CharField(_("report fingerprint"), max_length=64, blank=True)
+    # Set when the last try of a render failed; cleared by the next render that succeeds.
+    report_failed_at = models.DateTimeField(_("report failed at"), null=True, blank=True)
     # The share link is the result page's token; it can expire or be revoked.
     link_expires_at = models.DateTimeField(_("link expires at"), null=True, blank=True)
     link_revoked_at = models.DateTimeField(_("link revoked at"), null=True, blank=True)
@@ -95,6 +98,8 @@ class Submission(models.Model):
             models.Index(fields=["status", "next_follow_up", "created_at"],
                          name="submission_follow_up_idx"),
             models.Index(fields=["company"], name="submission_company_idx"),
+            # Privacy requests find a person's submissions by exact, case-insensitive address.
+            models.Index(Lower("email"), name="submission_email_lower_idx"),
         ]
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
@@ -104,6 +109,62 @@ class Submission(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("advisor:result", kwargs={"token": self.token})
+
+
+class MailKind(models.TextChoices):
+    ADVICE = "advice", _("advice to the visitor")
+    SHARE_SELF = "share_self", _("advice sent again to the visitor")
+    SHARE_COLLEAGUE = "share_colleague", _("advice shared with a colleague")
+    CONSULTANT = "consultant", _("notification to the consultant")
+
+
+class MailStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class OutgoingMail(models.Model):
+    """One e-mail, written in the transaction of what it is about and sent by a job.
+
+    Linked by foreign key to its submission, so a privacy export or erasure follows the link
+    instead of searching mail texts.
+    """
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="mails",
+        verbose_name=_("submission"),
+        help_text=_("Empty only for a mail about no submission."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=MailKind)
+    sender = models.CharField(_("from"), max_length=254)
+    recipient = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    # Fixed when the mail is written: a retried delivery is recognisable as the same mail.
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    status = models.CharField(_("status"), max_length=8, choices=MailStatus,
+                              default=MailStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The exception class and SMTP code only: an SMTP message can quote the address.
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(Lower("recipient"), name="mail_recipient_lower_idx"),
+            # /health/ counts queued and failed mails and finds the oldest queued one.
+            models.Index(fields=["status", "created_at"], name="mail_status_idx"),
+        ]
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
 
 
 # --- The consultant's profile: branding and prices, edited in the back office ---
@@ -140,15 +201,9 @@ def validate_logo(file: File) -> None:
         raise ValidationError(LOGO_TOO_LARGE, code="too_large")
 
 
-class LogoStorage(FileSystemStorage):
-    """Uploaded logos live in the private media folder; the site's logo view serves them."""
-
-    def url(self, name: str | None) -> str:
-        return reverse("brand_logo", kwargs={"name": PurePath(name or "").name})
-
-
-def logo_storage() -> LogoStorage:
-    return LogoStorage()
+def logo_storage() -> Storage:
+    """The media storage (disk or S3); the site's logo view serves the file from it."""
+    return default_storage
 
 
 def logo_upload_to(instance: models.Model, filename: str) -> str:

@@ -5,7 +5,6 @@ DJANGO_SECRET_KEY. Every variable is documented in README.md and .env.example.
 """
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,7 +53,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
-    "post_office",
+    # The task queue (PDF rendering, mail): its tables, `manage.py procrastinate`, the admin.
+    "procrastinate.contrib.django",
     # Only for its system check: rate-limit counters need a cache all processes share.
     "django_ratelimit",
     "advisor",
@@ -114,6 +114,33 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Background work: procrastinate (README "Background work") ---
+# On PostgreSQL jobs wait in procrastinate's tables until a worker (`make worker`) runs them.
+# On SQLite there is no queue to share: jobs are kept in memory and run in the web process
+# right after the transaction commits. Development only: a system check refuses it when
+# DEBUG is off (advisor.queue.checks).
+TASKS_IN_PROCESS = DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+if TASKS_IN_PROCESS:
+    # procrastinate's schema is PostgreSQL SQL: SQLite skips its migrations.
+    MIGRATION_MODULES = {"procrastinate": None}
+PROCRASTINATE_ON_APP_READY = "advisor.queue.app.on_app_ready"
+# Each room's tasks.py holds its jobs; every process imports them all.
+PROCRASTINATE_IMPORT_PATHS = ["advisor.queue.tasks", "advisor.outbox.tasks",
+                              "advisor.reports.tasks"]
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # Jobs at the same time per worker process; PDFs are rendered one per job.
+    "concurrency": int(os.environ.get("WORKER_CONCURRENCY", "2")),
+    # A worker shows it is alive this often; one silent for JOB_STALLED_AFTER seconds is
+    # taken for dead and its running jobs are retried by another worker.
+    "update_heartbeat_interval": float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10")),
+    "stalled_worker_timeout": float(os.environ.get("JOB_STALLED_AFTER", "60")),
+    # Finished jobs are removed; failed ones stay for the admin's job list.
+    "delete_jobs": "successful",
+}
+JOB_STALLED_AFTER = PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
+# How often a worker looks for jobs of stalled workers (cron; a sixth field means seconds).
+JOB_RECOVERY_CRON = os.environ.get("JOB_RECOVERY_CRON", "* * * * *")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -137,8 +164,32 @@ STATICFILES_DIRS = [
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Reports and uploaded logos are private: readable by the site's own user and group only.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# S3_BUCKET: keep media (reports, logos) in S3-compatible object storage that several hosts
+# share, instead of the local disk (README "Files").
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Private objects; the site serves them itself (logo view, report download).
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -159,7 +210,7 @@ SESSION_COOKIE_AGE = 7 * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
 
 # Django 6.1 mailers (the EMAIL_* settings are deprecated). The console backend prints mail
-# in development; the outbox worker sends through this mailer (see "Mail outbox" in README).
+# in development; the deliver_mail job sends through this mailer (README "Mail").
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 _email_backend = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
@@ -183,13 +234,12 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "keuzehulp@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Mail outbox (django-post-office): mails are stored in the database with the submission
-# and sent by `make worker` (manage.py send_queued_mail); a failed send is retried.
-POST_OFFICE = {
-    "MAX_RETRIES": int(os.environ.get("MAIL_MAX_RETRIES", "96")),
-    "RETRY_INTERVAL": timedelta(minutes=int(os.environ.get("MAIL_RETRY_MINUTES", "15"))),
-    "LOG_LEVEL": 1,
-}
+# A mail that meets a temporary failure (server down, 4xx) is tried again after 1, 2, 4, ...
+# minutes, at most MAIL_RETRY_MINUTES apart, MAIL_MAX_RETRIES times (about a day); a
+# permanent refusal (5xx) is not retried. Each mail is a row in advisor.OutgoingMail.
+MAIL_RETRY_MINUTES = int(os.environ.get("MAIL_RETRY_MINUTES", "15"))
+MAIL_MAX_RETRIES = int(os.environ.get("MAIL_MAX_RETRIES", "96"))
+MAIL_RETRY_BASE_SECONDS = 60  # the first wait; tests shorten it
 # Absolute links in e-mails (result page, admin) start with this; no trailing slash.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Who is told about new submissions; empty means the branding e-mail address.
@@ -199,8 +249,8 @@ SHARE_LINK_DAYS = int(os.environ.get("SHARE_LINK_DAYS", "90"))
 # Anti-spam: report e-mails per report in total, and share requests per client IP.
 SHARE_MAX_PER_REPORT = int(os.environ.get("SHARE_MAX_PER_REPORT", "5"))
 SHARE_RATE_PER_IP = os.environ.get("SHARE_RATE_PER_IP", "10/h")
-# A PDF report render taking longer than this many seconds is stopped (the visitor sees a
-# "try again later" page instead of a hanging request).
+# A PDF report render taking longer than this many seconds is stopped (and retried by the
+# worker a few times before the visitor is told it cannot be made).
 REPORT_RENDER_TIMEOUT = float(os.environ.get("REPORT_RENDER_TIMEOUT", "30"))
 # Error messages use Bootstrap's "danger" alert style.
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}
@@ -269,6 +319,8 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every render at INFO; only their problems matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # procrastinate announces its task registration on every start.
+        "procrastinate.blueprints": {"level": "WARNING"},
     },
 }
 

@@ -42,6 +42,14 @@ def _fresh_cache_and_fast_clicks(settings):
     settings.QUESTIONNAIRE_MIN_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def _no_jobs_left_from_other_tests():
+    """SQLite keeps queued jobs in memory: every test starts with none."""
+    from tests.jobs import reset_in_memory_jobs
+
+    reset_in_memory_jobs()
+
+
 def step_url(step: str, language: str = "nl") -> str:
     from django.utils import translation
 

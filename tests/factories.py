@@ -65,3 +65,12 @@ def verified_client(user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def stored_report(submission: Submission) -> bytes:
+    """Run the report job's work for this submission (as a worker would) and read the file."""
+    from advisor.reports.report import read_stored_report, store_report_of
+
+    store_report_of(submission_id=submission.pk)
+    submission.refresh_from_db()
+    return read_stored_report(submission)

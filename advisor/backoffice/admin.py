@@ -1,11 +1,15 @@
 """The consultant's back office: leads, reports, follow-up, and the profile with branding."""
 
+from functools import partial
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.forms import BaseInlineFormSet
 from django.http import (
     HttpRequest,
@@ -29,18 +33,33 @@ from advisor.advice import labels
 from advisor.advice.engine import Advice
 from advisor.advice.table import PLANS
 from advisor.backoffice import leads
+from advisor.consultant.branding import delete_replaced_logo
 from advisor.consultant.pricing import DEFAULT_PRICES, DEFAULT_PRICES_AS_OF
-from advisor.models import ConsultantProfile, PlanPrice, Submission
+from advisor.models import ConsultantProfile, MailStatus, OutgoingMail, PlanPrice, Submission
+from advisor.outbox.delivery import send_again
 from advisor.questionnaire.services import revoke_link
 from advisor.reports.brief import brief_filename, render_brief
+from advisor.reports.pdf import ReportUnavailable
 from advisor.reports.presenters import answer_rows
-from advisor.reports.report import ReportUnavailable, report_filename, report_for
+from advisor.reports.report import (
+    FAILED,
+    read_stored_report,
+    report_download,
+    report_filename,
+)
 
 SELECT_ONE_LEAD = _(
     "Select exactly one lead to download its PDF; for several, use the ZIP download."
 )
 REPORT_UNAVAILABLE = _(
     "The PDF could not be made right now. Nothing was changed; please try again in a minute."
+)
+REPORT_PREPARING = _(
+    "The PDF report is still being made. It is usually ready within a minute; try again then."
+)
+REPORTS_PREPARING = _(
+    "Not all selected reports are ready yet (%(count)d still being made). They are on their "
+    "way; download the ZIP again in a minute."
 )
 
 
@@ -128,11 +147,20 @@ def download_report(
     if len(submissions) != 1:
         modeladmin.message_user(request, SELECT_ONE_LEAD, messages.WARNING)
         return None
-    try:
-        return pdf_response(report_for(submissions[0]), report_filename(submissions[0]))
-    except ReportUnavailable:
-        modeladmin.message_user(request, REPORT_UNAVAILABLE, messages.ERROR)
-        return None
+    return stored_report_response(modeladmin, request, submissions[0])
+
+
+def stored_report_response(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, submission: Submission
+) -> HttpResponse | None:
+    """The stored report as a download, or a message when it is still being made (the
+    back office never renders a report in the request, as the visitor's download does not)."""
+    download = report_download(submission=submission)
+    if download.ready:
+        return pdf_response(read_stored_report(submission), report_filename(submission))
+    message = REPORT_UNAVAILABLE if download.state == FAILED else REPORT_PREPARING
+    modeladmin.message_user(request, message, messages.WARNING)
+    return None
 
 
 @admin.action(description=_("Download the selected reports as one ZIP file"))
@@ -145,11 +173,12 @@ def download_reports_zip(
             "Select at most %(count)d leads for one ZIP file."
         ) % {"count": leads.ZIP_MAX_REPORTS}, messages.WARNING)
         return None
-    try:
-        archive = leads.reports_zip(submissions)
-    except ReportUnavailable:
-        modeladmin.message_user(request, REPORT_UNAVAILABLE, messages.ERROR)
+    waiting = leads.reports_not_ready(submissions)
+    if waiting:
+        modeladmin.message_user(request, REPORTS_PREPARING % {"count": waiting},
+                                messages.WARNING)
         return None
+    archive = leads.reports_zip(submissions)
     return as_download(HttpResponse(archive, content_type="application/zip"),
                        leads.zip_filename(today=timezone.localdate()))
 
@@ -316,13 +345,12 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def report_view(self, request: HttpRequest, object_id: int) -> HttpResponseBase:
         submission = self._lead(request, object_id)
-        try:
-            return pdf_response(report_for(submission), report_filename(submission))
-        except ReportUnavailable:
-            self.message_user(request, REPORT_UNAVAILABLE, messages.ERROR)
-            return redirect(self._change_url(submission))
+        return (stored_report_response(self, request, submission)
+                or redirect(self._change_url(submission)))
 
     def brief_view(self, request: HttpRequest, object_id: int) -> HttpResponseBase:
+        # Rendered on demand: only staff can ask for it (no crowd to bound), it is wanted
+        # right before a call, and it shows the prices and notes of this moment.
         submission = self._lead(request, object_id)
         try:
             return pdf_response(render_brief(submission), brief_filename(submission))
@@ -443,4 +471,69 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ConsultantProfile, form: Any,
                    change: bool) -> None:
         obj.pk = ConsultantProfile.SINGLETON_ID
+        previous = (ConsultantProfile.objects.filter(pk=obj.pk)
+                    .values_list("logo", flat=True).first() or "")
         super().save_model(request, obj, form, change)
+        # A replaced or cleared logo leaves no file behind in the media storage.
+        transaction.on_commit(partial(delete_replaced_logo, previous=previous,
+                                      current=obj.logo.name or ""))
+
+
+# --- Outgoing mail: what was sent to whom, and what failed ----------------------------------
+
+
+@admin.action(description=_("Send the selected e-mails again"))
+def send_mails_again(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[OutgoingMail]
+) -> None:
+    queued = 0
+    for mail in queryset.exclude(status=MailStatus.SENT):
+        send_again(mail=mail)
+        queued += 1
+    modeladmin.message_user(request, ngettext(
+        "%(count)d e-mail queued to be sent again (e-mails already sent are left alone).",
+        "%(count)d e-mails queued to be sent again (e-mails already sent are left alone).",
+        queued,
+    ) % {"count": queued}, messages.SUCCESS)
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """Read-only: a mail is written by the site and sent by the worker, never edited here."""
+
+    list_display = ("created_at", "kind", "recipient", "subject", "status", "attempts",
+                    "last_error", "sent_at")
+    list_filter = ("status", "kind")
+    list_select_related = ("submission",)
+    search_fields = ("recipient",)
+    search_help_text = _("Search by the exact e-mail address of the recipient.")
+    ordering = ("-created_at",)
+    actions = (send_mails_again,)
+    show_full_result_count = False
+    readonly_fields = ("submission", "kind", "sender", "recipient", "subject", "message_id",
+                       "status", "attempts", "last_error", "created_at", "sent_at",
+                       "body_text")
+    exclude = ("body_html", "headers")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[OutgoingMail],
+                           search_term: str) -> tuple[QuerySet[OutgoingMail], bool]:
+        # The exact address, case-insensitive, through the recipient's index: no substring
+        # scan over every mail.
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.alias(address=Lower("recipient")).filter(address=term.lower()), False
+
+
+if settings.TASKS_IN_PROCESS:
+    # Development on SQLite keeps jobs in memory: procrastinate's job tables do not exist.
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    if admin.site.is_registered(ProcrastinateJob):
+        admin.site.unregister(ProcrastinateJob)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from advisor.advice.labels import answer_label, plan_label, verdict_label
 from advisor.advice.table import QUESTIONS
 from advisor.models import OPEN_STATUSES, Submission
-from advisor.reports.report import report_filename, report_for
+from advisor.reports.report import read_stored_report, report_download, report_filename
 
 # --- Follow-up ----------------------------------------------------------------------------
 
@@ -165,12 +165,17 @@ def csv_filename(*, today: date) -> str:
 
 # --- ZIP of reports -----------------------------------------------------------------------
 
-# Reports not yet rendered take about a second each; more than this belongs in a batch job.
+# Reports are read from storage (rendered by the worker); a ZIP stays a reasonable download.
 ZIP_MAX_REPORTS = 50
 
 
+def reports_not_ready(submissions: Iterable[Submission]) -> int:
+    """How many of these leads have no stored report yet; a render is queued for each."""
+    return sum(not report_download(submission=s).ready for s in submissions)
+
+
 def reports_zip(submissions: Iterable[Submission]) -> bytes:
-    """One PDF advice report per lead, under its own file name; raises ReportUnavailable."""
+    """One stored PDF advice report per lead, under its own file name."""
     buffer = io.BytesIO()
     used: set[str] = set()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -179,7 +184,7 @@ def reports_zip(submissions: Iterable[Submission]) -> bytes:
             if name in used:
                 name = name.removesuffix(".pdf") + f"-{submission.pk}.pdf"
             used.add(name)
-            archive.writestr(name, report_for(submission))
+            archive.writestr(name, read_stored_report(submission))
     return buffer.getvalue()
 
 

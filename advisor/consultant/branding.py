@@ -8,11 +8,13 @@ to clear. Pages read it lazily, at most once per request (see context_processors
 import hashlib
 import re
 from dataclasses import dataclass, fields
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.templatetags.static import static
+from django.urls import reverse
 
 from advisor.lib.digests import file_digest
 from advisor.models import ConsultantProfile
@@ -29,14 +31,20 @@ class Branding:
     logo: str
     primary_color: str
     accent_color: str
-    # Ready to use: the logo's URL for pages and mails, and its file on disk for the PDF's
-    # URL fetcher (which never fetches over HTTP).
+    # Ready to use: the logo's URL for pages and mails; for the PDF, a static logo's file on
+    # disk (logo_path) or an uploaded logo's name in the media storage (logo_file), whose
+    # bytes the renderer gets in memory (the storage may be S3).
     logo_url: str = ""
     logo_path: str = ""
+    logo_file: str = ""
 
     @property
     def fingerprint(self) -> str:
-        """Changes whenever any field or the logo's bytes change: part of a cached PDF's key."""
+        """Changes whenever any field or the logo's bytes change: part of a cached PDF's key.
+
+        An uploaded logo gets a new random name with every upload, so its name stands for
+        its bytes; a static logo is hashed.
+        """
         digest = hashlib.sha256()
         for field in fields(self):
             digest.update(f"{field.name}={getattr(self, field.name)}\n".encode())
@@ -68,20 +76,25 @@ def get_branding() -> Branding:
             configured[key] = default
 
     if profile is not None and profile.logo:
-        logo_path, logo_url = profile.logo.path, profile.logo.url
-        # An absolute path, as settings.BRANDING allows: code that reads `logo` finds the file.
-        configured["logo"] = logo_path
-    else:
-        logo_url, logo_path = _static_logo(configured["logo"])
+        configured["logo"] = profile.logo.name
+        return Branding(**configured, logo_file=profile.logo.name, logo_url=reverse(
+            "brand_logo", kwargs={"name": PurePath(profile.logo.name).name}))
+    logo_url, logo_path = _static_logo(configured["logo"])
     return Branding(**configured, logo_url=logo_url, logo_path=logo_path)
 
 
-def uploaded_logo_path(name: str) -> Path | None:
-    """The current uploaded logo's file when `name` is its file name, else None."""
+def uploaded_logo_name(name: str) -> str | None:
+    """The current uploaded logo's name in the media storage when `name` is its file name."""
     profile = ConsultantProfile.objects.filter(pk=ConsultantProfile.SINGLETON_ID).first()
-    if profile is None or not profile.logo or Path(profile.logo.name).name != name:
+    if profile is None or not profile.logo or PurePath(profile.logo.name).name != name:
         return None
-    return Path(profile.logo.path)
+    return profile.logo.name
+
+
+def delete_replaced_logo(*, previous: str, current: str) -> None:
+    """Remove a logo the consultant replaced or cleared from the media storage."""
+    if previous and previous != current:
+        default_storage.delete(previous)
 
 
 def _static_logo(logo: str) -> tuple[str, str]:

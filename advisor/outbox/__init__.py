@@ -1,1 +1,1 @@
-"""Outgoing e-mail: what is sent to whom, queued and delivered in the background."""
+"""Outgoing e-mail: written with what it is about, delivered exactly once by a queued job."""

@@ -1,5 +1,6 @@
-"""Outgoing e-mail. Every mail is queued in the outbox (django-post-office) and sent by the
-worker, so a submission or a share never waits for, or fails on, the SMTP server."""
+"""Outgoing e-mail. Every mail is a row of OutgoingMail, written in the transaction of what it
+is about, and delivered by the ``deliver_mail`` job (``tasks.py``) once that transaction has
+committed: a submission or a share never waits for, or fails on, the SMTP server."""
 
 from email.utils import make_msgid
 from typing import Any
@@ -10,12 +11,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from post_office.models import PRIORITY, STATUS, Email
+from django.utils.translation import gettext_noop
 
 from advisor.advice import table as q
 from advisor.advice.engine import Advice
 from advisor.consultant.branding import get_branding
-from advisor.models import Submission
+from advisor.models import MailKind, OutgoingMail, Submission
+from advisor.queue.jobs import defer_on_commit
 
 
 def absolute_url(path: str) -> str:
@@ -31,7 +33,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def queue_consultant_notification(*, submission: Submission) -> Email:
+def queue_consultant_notification(*, submission: Submission) -> OutgoingMail:
     """Tell the consultant about a new submission: a short summary and a link to the admin.
 
     Deliberately without the visitor's e-mail address, phone number or question: the
@@ -56,15 +58,26 @@ def queue_consultant_notification(*, submission: Submission) -> Email:
         subject = _("New e-mail advice request: %(company)s") % {
             "company": one_line(submission.company)
         }
-        return _queue(to=consultant_address(), subject=subject,
-                      template="email/consultant_notification", context=context)
+        return _queue(submission=submission, kind=MailKind.CONSULTANT, to=consultant_address(),
+                      subject=subject, template="email/consultant_notification",
+                      context=context)
 
 
-def queue_share_mails(*, submission: Submission, recipients: list[str]) -> list[Email]:
-    """Queue the fixed, branded mail with the result-page link, in the visitor's language.
+# What each mail to the visitor or a colleague says in its subject and opening.
+SUBJECTS = {
+    MailKind.ADVICE: gettext_noop("Your e-mail advice from %(consultant)s"),
+    MailKind.SHARE_SELF: gettext_noop("Your e-mail advice from %(consultant)s"),
+    MailKind.SHARE_COLLEAGUE: gettext_noop("E-mail advice shared with you via %(consultant)s"),
+}
 
-    Nothing the visitor typed goes in except the company name (escaped), so the form
-    cannot be used to send someone a message of the visitor's choosing.
+
+def queue_advice_mail(*, submission: Submission, kind: str = MailKind.ADVICE,
+                      recipient: str | None = None) -> OutgoingMail:
+    """Queue the fixed, branded mail with the links to the advice and its PDF, in the
+    visitor's language, with the consultant as Reply-To.
+
+    Nothing the visitor typed goes in except the company name (escaped), so the site cannot
+    be used to send someone a message of the visitor's choosing.
     """
     with translation.override(submission.language):
         branding = get_branding()
@@ -72,41 +85,52 @@ def queue_share_mails(*, submission: Submission, recipients: list[str]) -> list[
             "branding": branding,
             "company": submission.company,
             "result_url": absolute_url(submission.get_absolute_url()),
+            "pdf_url": absolute_url(reverse("advisor:report_pdf", args=[submission.token])),
             "expires_at": submission.link_expires_at,
+            "to_self": kind != MailKind.SHARE_COLLEAGUE,
         }
-        emails = []
-        for recipient in recipients:
-            to_self = recipient.casefold() == submission.email.casefold()
-            if to_self:
-                subject = _("Your e-mail advice from %(consultant)s")
-            else:
-                subject = _("E-mail advice shared with you via %(consultant)s")
-            emails.append(_queue(
-                to=recipient,
-                subject=subject % {"consultant": branding.company_name},
-                template="email/share",
-                context={**context, "to_self": to_self},
-                # Replies reach the consultant, not the site's no-reply sender.
-                headers={"Reply-To": branding.email},
-            ))
-        return emails
+        subject = _(SUBJECTS[kind]) % {"consultant": branding.company_name}
+        return _queue(
+            submission=submission, kind=kind, to=recipient or submission.email,
+            subject=subject, template="email/share", context=context,
+            # Replies reach the consultant, not the site's no-reply sender.
+            headers={"Reply-To": branding.email},
+        )
+
+
+def queue_share_mails(*, submission: Submission, recipients: list[str]) -> list[OutgoingMail]:
+    """The advice mail again for the visitor's own address and/or a colleague."""
+    mails = []
+    for recipient in recipients:
+        to_self = recipient.casefold() == submission.email.casefold()
+        kind = MailKind.SHARE_SELF if to_self else MailKind.SHARE_COLLEAGUE
+        mails.append(queue_advice_mail(submission=submission, kind=kind, recipient=recipient))
+    return mails
 
 
 def _queue(
-    *, to: str, subject: str, template: str, context: dict[str, Any],
-    headers: dict[str, str] | None = None,
-) -> Email:
-    # Not post_office.mail.send(): it renders subject and body again as Django templates,
-    # which would run any "{% ... %}" a visitor typed into the company name.
-    return Email.objects.create(
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
+    *, submission: Submission | None, kind: str, to: str, subject: str, template: str,
+    context: dict[str, Any], headers: dict[str, str] | None = None,
+) -> OutgoingMail:
+    # Rendered now, in the caller's language and with the branding of this moment: the mail
+    # says what the visitor was told it would say, whenever the worker gets to it.
+    mail = OutgoingMail.objects.create(
+        submission=submission,
+        kind=kind,
+        sender=settings.DEFAULT_FROM_EMAIL,
+        recipient=to,
         subject=one_line(subject),
-        message=render_to_string(f"{template}.txt", context),
-        html_message=render_to_string(f"{template}.html", context),
-        status=STATUS.queued,
-        priority=PRIORITY.medium,
-        headers=headers,
-        # A fixed Message-ID lets mail servers recognise a retried mail as the same one.
+        body_text=render_to_string(f"{template}.txt", context),
+        body_html=render_to_string(f"{template}.html", context),
+        headers=headers or {},
         message_id=make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
     )
+    schedule_delivery(mail=mail)
+    return mail
+
+
+def schedule_delivery(*, mail: OutgoingMail) -> None:
+    """Defer ``deliver_mail`` for this mail once the current transaction commits."""
+    from advisor.outbox.tasks import deliver_mail
+
+    defer_on_commit(deliver_mail, queueing_lock=f"mail-{mail.pk}", mail_id=mail.pk)

@@ -2,14 +2,16 @@
 delete what is older than the retention period.
 
 What is stored about a person: their submissions (answers, advice, contact details, consent,
-the consultant's notes), the PDF report files, the mails in the outbox (to them, or about
-their submission: the share mails and the consultant's notification), and an unfinished
-questionnaire in a session (at most SESSION_COOKIE_AGE old).
+the consultant's notes), the PDF report files, the outgoing mails (linked by foreign key to
+the submission they are about: the advice mail, shares and the consultant's notification;
+or sent to their address), and an unfinished questionnaire in a session (at most
+SESSION_COOKIE_AGE old). Mails are found by those links and by the exact address, never by
+searching mail texts.
 """
 
 import calendar
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import import_module
@@ -19,20 +21,17 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
-from django.utils import timezone, translation
-from post_office.models import Attachment, Email
+from django.db.models.functions import Lower
+from django.utils import timezone
 
-from advisor.models import Submission
+from advisor.models import OutgoingMail, Submission
 
 logger = logging.getLogger(__name__)
 
 # Where the PDF reports live in the media storage (Submission.report_pdf's upload_to).
 REPORTS_DIR = "reports"
-# A report file this new may still be on its way into the database (reports.report_for).
+# A report file this new may still be on its way into the database (a render in progress).
 ORPHAN_GRACE = timedelta(hours=1)
-# Mails are matched to submissions in groups, to keep each query small.
-MATCH_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -60,47 +59,26 @@ def retention_cutoff(*, now: datetime | None = None, months: int | None = None) 
 
 # --- Finding what belongs to whom ---
 
+def _address(email: str) -> str:
+    return email.strip().lower()
+
+
 def submissions_of(email: str) -> QuerySet[Submission]:
-    return Submission.objects.filter(email__iexact=email.strip())
+    """Submissions with exactly this address, in any case (through an index on LOWER)."""
+    return Submission.objects.alias(address=Lower("email")).filter(address=_address(email))
 
 
-def _admin_paths(pk: int) -> set[str]:
-    # The consultant's notification links to the admin page of the submission.
-    paths = set()
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            paths.add(reverse("admin:advisor_submission_change", args=[pk]))
-    return paths
-
-
-def _mails_about(submissions: Iterable[tuple[int, str]]) -> Iterator[int]:
-    """Ids of outbox mails about these (pk, token) submissions: share mails carry the
-    token in their link, the consultant's notification the admin path."""
-    pairs = list(submissions)
-    for start in range(0, len(pairs), MATCH_BATCH):
-        condition = Q(pk__in=[])
-        for pk, token in pairs[start:start + MATCH_BATCH]:
-            condition |= Q(message__contains=token) | Q(html_message__contains=token)
-            for path in _admin_paths(pk):
-                condition |= Q(message__contains=path)
-        yield from Email.objects.filter(condition).values_list("pk", flat=True)
-
-
-def _mails_to(email: str) -> list[int]:
-    wanted = email.strip().casefold()
-    candidates = Email.objects.filter(
-        Q(to__icontains=wanted) | Q(cc__icontains=wanted) | Q(bcc__icontains=wanted)
+def _mails_to(email: str) -> QuerySet[OutgoingMail]:
+    return OutgoingMail.objects.alias(address=Lower("recipient")).filter(
+        address=_address(email)
     )
-    # icontains also finds "xeva@..." for "eva@...": compare whole addresses.
-    return [
-        mail.pk for mail in candidates
-        if wanted in {address.strip().casefold() for address in [*mail.to, *mail.cc, *mail.bcc]}
-    ]
 
 
-def _mail_ids_for(email: str) -> set[int]:
-    own = submissions_of(email).values_list("pk", "token")
-    return set(_mails_to(email)) | set(_mails_about(own))
+def mails_of(email: str) -> QuerySet[OutgoingMail]:
+    """Mails about this address's submissions (by foreign key) or sent to the address."""
+    return OutgoingMail.objects.filter(
+        Q(submission__in=submissions_of(email)) | Q(pk__in=_mails_to(email).values("pk"))
+    )
 
 
 def _session_model() -> Any | None:
@@ -152,7 +130,7 @@ def _as_dict(instance: Any, exclude: Iterable[str] = ()) -> dict[str, Any]:
 def export_personal_data(*, email: str) -> dict[str, Any]:
     """Everything stored about one e-mail address, ready for json.dumps (AVG article 15)."""
     submissions = list(submissions_of(email))
-    mails = Email.objects.filter(pk__in=_mail_ids_for(email)).order_by("created")
+    mails = mails_of(email).order_by("created_at", "pk")
     return {
         "email": email.strip(),
         "exported_at": timezone.now().isoformat(),
@@ -162,10 +140,7 @@ def export_personal_data(*, email: str) -> dict[str, Any]:
              "result_url": submission.get_absolute_url()}
             for submission in submissions
         ],
-        "mails": [
-            _as_dict(mail, exclude={"template", "context", "backend_alias", "headers"})
-            for mail in mails
-        ],
+        "mails": [_as_dict(mail, exclude={"headers"}) for mail in mails],
         "unfinished_questionnaires": [
             {"expires_at": session.expire_date.isoformat(), "data": session.get_decoded()}
             for session in _sessions_with(email)
@@ -184,30 +159,19 @@ def _delete_files(names: Iterable[str]) -> int:
     return deleted
 
 
-def _delete_mails(mail_ids: Iterable[int]) -> int:
-    ids = set(mail_ids)
-    if not ids:
-        return 0
-    mails = Email.objects.filter(pk__in=ids)
-    attachment_ids = list(
-        Attachment.objects.filter(emails__in=mails).values_list("pk", flat=True).distinct()
-    )
-    count = mails.count()
-    mails.delete()  # their delivery logs go with them (cascade)
-    # Attachments no other mail uses go too, with their files.
-    for attachment in Attachment.objects.filter(pk__in=attachment_ids, emails__isnull=True):
-        attachment.file.delete(save=False)
-        attachment.delete()
-    return count
-
-
-def _delete_submissions(queryset: QuerySet[Submission], extra_mail_ids: Iterable[int] = ()
+def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[OutgoingMail]
                         ) -> tuple[int, set[str], int]:
-    pairs = list(queryset.values_list("pk", "token"))
-    files = set(queryset.exclude(report_pdf="").values_list("report_pdf", flat=True))
-    mail_ids = set(_mails_about(pairs)) | set(extra_mail_ids)
-    mails = _delete_mails(mail_ids)
-    count, _counts = Submission.objects.filter(pk__in=[pk for pk, _token in pairs]).delete()
+    """Delete the submissions with their mails (foreign key) and the extra mails; returns
+    the counts and the report files to delete once the transaction has committed."""
+    # Locked first: a report render finishing now either stores its file before this reads
+    # the names (and it is deleted), or waits and then finds no row (and deletes its file).
+    rows = list(queryset.select_for_update().values_list("pk", "report_pdf"))
+    pks = [pk for pk, _name in rows]
+    files = {name for _pk, name in rows if name}
+    mails, _counts = OutgoingMail.objects.filter(
+        Q(submission__in=pks) | Q(pk__in=extra_mails.values("pk"))
+    ).delete()
+    count, _counts = Submission.objects.filter(pk__in=pks).delete()
     return count, files, mails
 
 
@@ -217,7 +181,7 @@ def erase_personal_data(*, email: str) -> Removed:
     questionnaire. Irreversible."""
     with transaction.atomic():
         submissions, files, mails = _delete_submissions(
-            submissions_of(email), extra_mail_ids=_mails_to(email)
+            submissions_of(email), extra_mails=_mails_to(email)
         )
         sessions = _sessions_with(email)
         for session in sessions:
@@ -252,9 +216,9 @@ def purge_expired(*, now: datetime | None = None, months: int | None = None) -> 
     now = now or timezone.now()
     cutoff = retention_cutoff(now=now, months=months)
     with transaction.atomic():
-        old_mails = Email.objects.filter(created__lt=cutoff).values_list("pk", flat=True)
         submissions, files, mails = _delete_submissions(
-            Submission.objects.filter(created_at__lt=cutoff), extra_mail_ids=old_mails
+            Submission.objects.filter(created_at__lt=cutoff),
+            extra_mails=OutgoingMail.objects.filter(created_at__lt=cutoff),
         )
     file_count = _delete_files(files) + _delete_files(_orphan_report_files(now - ORPHAN_GRACE))
     sessions = _purge_expired_sessions(now)

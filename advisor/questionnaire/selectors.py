@@ -1,17 +1,25 @@
 """Reading submissions for the public pages."""
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from advisor.models import Submission
+from advisor.models import MailKind, OutgoingMail, Submission
+
+# new_token(): URL-safe base64 without padding.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def shared_submission_or_404(token: str) -> Submission:
     """The submission behind a report link, or 404 when the link is unknown, expired or revoked."""
+    if not TOKEN_SHAPE.fullmatch(token):
+        # Never a token (a NUL byte would even make PostgreSQL refuse the query): 404 at once.
+        raise Http404
     now = timezone.now()
     live = Q(link_expires_at__gt=now) | Q(
         # Rows stored before links expired: count the period from the submission date.
@@ -26,3 +34,13 @@ def shared_submission_or_404(token: str) -> Submission:
 def shares_left(submission: Submission) -> int:
     """How many more report e-mails this report may send."""
     return max(0, settings.SHARE_MAX_PER_REPORT - submission.share_count)
+
+
+def advice_mail_status(submission: Submission) -> OutgoingMail | None:
+    """The latest mail with the advice to the visitor's own address, for the result page."""
+    return (
+        submission.mails.filter(kind__in=(MailKind.ADVICE, MailKind.SHARE_SELF))
+        .only("recipient", "status", "created_at", "submission_id")
+        .order_by("-created_at", "-pk")
+        .first()
+    )

@@ -11,8 +11,13 @@ from django.utils import timezone
 
 from advisor.advice.engine import advise
 from advisor.models import Submission
-from advisor.outbox.mail import queue_consultant_notification, queue_share_mails
+from advisor.outbox.mail import (
+    queue_advice_mail,
+    queue_consultant_notification,
+    queue_share_mails,
+)
 from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
+from advisor.reports.report import request_report
 
 
 @transaction.atomic
@@ -42,8 +47,12 @@ def create_submission(
         consent_version=PRIVACY_STATEMENT_VERSION,
         link_expires_at=timezone.now() + timedelta(days=settings.SHARE_LINK_DAYS),
     )
-    # Same transaction: the consultant is told about every stored submission, and only those.
+    # Same transaction: the consultant is told about every stored submission, and only those,
+    # and the visitor gets the advice promised at the contact step. The jobs that send the
+    # mails and render the PDF are deferred when this transaction commits.
     queue_consultant_notification(submission=submission)
+    queue_advice_mail(submission=submission)
+    request_report(submission=submission)
     return submission
 
 

@@ -13,13 +13,14 @@ from django.core import signing
 from django.core.exceptions import SuspiciousOperation
 from django.forms import Form
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseRedirect,
 )
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -32,11 +33,14 @@ from redis.exceptions import RedisError
 from advisor.advice.table import STEPS
 from advisor.models import Submission
 from advisor.questionnaire.forms import STEP_FORMS, ShareForm
-from advisor.questionnaire.selectors import shared_submission_or_404, shares_left
+from advisor.questionnaire.selectors import (
+    advice_mail_status,
+    shared_submission_or_404,
+    shares_left,
+)
 from advisor.questionnaire.services import ShareLimitReached, share_report, submit_once
-from advisor.reports.pdf import ReportUnavailable
 from advisor.reports.presenters import result_context
-from advisor.reports.report import report_filename, report_for
+from advisor.reports.report import FAILED, report_download, report_filename, report_state
 from advisor.web.errors import rate_limited
 
 STEP_INFO = {step.name: step for step in STEPS}
@@ -89,14 +93,23 @@ def private_report(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapped
 
 
+# While the PDF is being made, its pages reload themselves this often (a <meta> refresh:
+# no script needed, and CSP has no directive that covers it).
+PREPARING_REFRESH_SECONDS = 5
+
+
 def _result_page(
     request: HttpRequest, submission: Submission, share_form: ShareForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    pdf_state = report_state(submission)
     context = {
         **result_context(submission),
         "share_form": share_form or ShareForm(),
         "shares_left": shares_left(submission),
+        "pdf_state": pdf_state,
+        "refresh_seconds": PREPARING_REFRESH_SECONDS if pdf_state == "preparing" else None,
+        "advice_mail": advice_mail_status(submission),
     }
     return render(request, "advisor/result.html", context, status=status)
 
@@ -139,20 +152,27 @@ def share(request: HttpRequest, token: str) -> HttpResponse:
 
 @private_report
 @require_GET
-def report_pdf(request: HttpRequest, token: str) -> HttpResponse:
-    """The advice report as a PDF download; rendered once, then served from storage."""
+def report_pdf(request: HttpRequest, token: str) -> HttpResponseBase:
+    """The advice report as a PDF download, from storage; never rendered in the request.
+
+    While it is being made, a small page says so and reloads itself until the PDF is there.
+    """
     submission = shared_submission_or_404(token)
-    try:
-        pdf = report_for(submission)
-    except ReportUnavailable:
+    download = report_download(submission=submission)
+    if download.ready:
+        return FileResponse(
+            submission.report_pdf.storage.open(download.name, "rb"), as_attachment=True,
+            filename=report_filename(submission), content_type="application/pdf",
+        )
+    if download.state == FAILED:
         response = render(request, "advisor/report_unavailable.html",
                           {"submission": submission}, status=503)
         response["Retry-After"] = "300"
         return response
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=report_filename(submission)
-    )
+    response = render(request, "advisor/report_preparing.html", {
+        "submission": submission, "refresh_seconds": PREPARING_REFRESH_SECONDS,
+    }, status=202)
+    response["Retry-After"] = str(PREPARING_REFRESH_SECONDS)
     return response
 
 

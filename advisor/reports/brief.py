@@ -18,13 +18,8 @@ from advisor.advice.labels import answer_label
 from advisor.consultant.branding import get_branding
 from advisor.consultant.pricing import estimate_monthly_cost, get_price_table
 from advisor.models import Submission
-from advisor.reports.report import (
-    FILENAME_SUFFIX,
-    logo_url,
-    render_pdf,
-    report_filename,
-    report_reference,
-)
+from advisor.reports.pdf import logo_source, render_pdf
+from advisor.reports.report import FILENAME_SUFFIX, report_filename, report_reference
 
 BRIEF_TEMPLATE = "report/brief.html"
 STRONGEST_REASONS = 3
@@ -136,7 +131,6 @@ def brief_context(submission: Submission) -> dict[str, Any]:
         "advice": advice,
         "reference": report_reference(submission),
         "branding": branding,
-        "logo_url": logo_url(branding),
         "strongest_reasons": [
             {"reason": reason, "towards": OPTION_NAMES[reason.towards]}
             for reason in advice.reasons[:STRONGEST_REASONS]
@@ -165,8 +159,10 @@ def brief_context(submission: Submission) -> dict[str, Any]:
 def render_brief(submission: Submission, *, language: str | None = None) -> bytes:
     """The brief as PDF, in the consultant's language (the active one unless given)."""
     language = language or get_language()
-    return render_pdf(template_name=BRIEF_TEMPLATE, context=brief_context(submission),
-                      language=language)
+    context = brief_context(submission)
+    url, memory_files = logo_source(context["branding"])
+    return render_pdf(template_name=BRIEF_TEMPLATE, context={**context, "logo_url": url},
+                      language=language, memory_files=memory_files)
 
 
 def brief_filename(submission: Submission) -> str:

@@ -61,15 +61,20 @@ class StaticFiles:
     """Where static files live on disk; plain data so it can travel to the render process.
 
     ``locations`` are ``(prefix, folder)`` pairs in the order Django's finders search them;
-    ``extra_files`` are single files outside those folders that may be read (the brand logo).
+    ``extra_files`` are single files outside those folders that may be read; ``memory_files``
+    are ``(url, bytes)`` pairs served from memory (an uploaded logo, read from the media
+    storage, which may be on another host: the renderer never needs a path to it).
     """
 
     url_path: str
     locations: tuple[tuple[str, str], ...]
     extra_files: tuple[str, ...] = ()
+    memory_files: tuple[tuple[str, bytes], ...] = ()
 
     @classmethod
-    def from_settings(cls, *, extra_files: tuple[Path, ...] = ()) -> StaticFiles:
+    def from_settings(
+        cls, *, extra_files: tuple[Path, ...] = (), memory_files: tuple[tuple[str, bytes], ...] = ()
+    ) -> StaticFiles:
         locations: list[tuple[str, str]] = []
         for entry in settings.STATICFILES_DIRS:
             prefix, folder = entry if isinstance(entry, (tuple, list)) else ("", entry)
@@ -86,6 +91,7 @@ class StaticFiles:
             url_path="/" + url_path.strip("/") + "/",
             locations=tuple(locations),
             extra_files=tuple(str(path) for path in extra_files),
+            memory_files=memory_files,
         )
 
 
@@ -105,8 +111,14 @@ class StaticFilesFetcher(URLFetcher):
         self.allowed_files = frozenset(
             Path(os.path.realpath(path)) for path in static_files.extra_files
         )
+        self.memory_files = dict(static_files.memory_files)
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url in self.memory_files:
+            content_type = mimetypes.guess_type(url)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, body=self.memory_files[url], headers={"Content-Type": content_type}
+            )
         path = self.resolve(url)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(
@@ -236,12 +248,38 @@ def _write_pdf_bounded(
     return payload
 
 
+# An uploaded logo reaches the renderer as bytes under this URL (plus its suffix).
+MEMORY_LOGO_URL = "file:///brand-logo/logo"
+
+
+def logo_source(branding: Any) -> tuple[str, tuple[tuple[str, bytes], ...]]:
+    """The logo's URL for a PDF, and the in-memory file behind it for an uploaded logo.
+
+    A static logo is read from disk by the fetcher like any static file; an uploaded one is
+    read here from the media storage (local disk or S3) and handed over as bytes.
+    """
+    if branding.logo_file:
+        from django.core.files.storage import default_storage
+
+        url = MEMORY_LOGO_URL + Path(branding.logo_file).suffix
+        try:
+            with default_storage.open(branding.logo_file, "rb") as handle:
+                return url, ((url, handle.read()),)
+        except (FileNotFoundError, OSError):
+            logger.warning("The uploaded logo is missing from the media storage")
+            return "", ()
+    if branding.logo_path:
+        return Path(branding.logo_path).as_uri(), ()
+    return "", ()
+
+
 def render_pdf(
     *,
     template_name: str,
     context: dict[str, Any],
     language: str,
     extra_files: tuple[Path, ...] = (),
+    memory_files: tuple[tuple[str, bytes], ...] = (),
 ) -> bytes:
     """Render a Django template to a tagged PDF in ``language``; bounded in time.
 
@@ -249,7 +287,8 @@ def render_pdf(
     ``language`` is added to the context (for ``<html lang>``), and ``branding`` when missing.
     Every page gets "page X of Y" at the bottom right; restyle it in the template's CSS with
     ``@page { @bottom-right { ... } }``.
-    ``extra_files`` are single files outside the static folders the document may use.
+    ``extra_files`` are single files outside the static folders the document may use;
+    ``memory_files`` are ``(url, bytes)`` pairs it may use (see ``logo_source``).
     Raises ReportRenderTimedOut or ReportRenderFailed (both ReportUnavailable).
     """
     from advisor.consultant.branding import get_branding
@@ -266,7 +305,9 @@ def render_pdf(
         pdf = _write_pdf_bounded(
             html=html,
             stylesheets=stylesheets,
-            static_files=StaticFiles.from_settings(extra_files=allowed),
+            static_files=StaticFiles.from_settings(
+                extra_files=allowed, memory_files=memory_files
+            ),
             template=template_name,
         )
     except ReportUnavailable as error:
@@ -277,3 +318,14 @@ def render_pdf(
         "Rendered %s (%s) in %.2f s", template_name, language, time.perf_counter() - started
     )
     return pdf
+
+
+def warm_up() -> float:
+    """Start the render process server and render one tiny page, so the first real report
+    after a worker starts is as fast as later ones. Returns the seconds it took."""
+    started = time.perf_counter()
+    _write_pdf_bounded(
+        html="<p>warm</p>", stylesheets=(page_number_css(),),
+        static_files=StaticFiles.from_settings(), template="warm-up",
+    )
+    return time.perf_counter() - started

@@ -1,16 +1,26 @@
-"""The visitor's advice report: its context, file name, reference, fingerprint and storage."""
+"""The visitor's advice report: its context, file name, reference, fingerprint and storage.
+
+Reports are rendered by the ``store_report`` job (``tasks.py``) as soon as a submission is
+stored; pages and downloads only read what is stored (``report_download``).
+"""
 
 import hashlib
 import json
 import logging
 import secrets
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import weasyprint
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template import Node, engines
+from django.template.loader_tags import ExtendsNode, IncludeNode
+from django.templatetags.static import StaticNode
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -18,15 +28,13 @@ from advisor.advice import table as questionnaire
 from advisor.consultant.branding import Branding, get_branding
 from advisor.lib.digests import file_digest
 from advisor.models import Submission
-from advisor.reports.pdf import ReportUnavailable, render_pdf
+from advisor.queue.jobs import defer_on_commit
+from advisor.reports.pdf import logo_source, render_pdf
 from advisor.reports.presenters import result_context
 
 logger = logging.getLogger(__name__)
 
 REPORT_TEMPLATE = "report/advice.html"
-# Bump when templates/report/*, the report body or static/css/report.css change what a
-# report looks like: stored reports then get re-rendered on their next download.
-REPORT_TEMPLATE_VERSION = "2026.11.1"
 FILENAME_COMPANY_MAX_LENGTH = 60
 FILENAME_SUFFIX = "email-advies"
 
@@ -54,15 +62,57 @@ ASCII_SPELLINGS = str.maketrans(
 # --- The advice report of one submission -------------------------------------------------
 
 
-def logo_path(branding: Branding) -> Path | None:
-    """The logo file on disk (the branding resolves uploads and static names alike)."""
-    return Path(branding.logo_path) if branding.logo_path else None
+# --- What a report is made of: its templates and style sheets, found in the templates -----
 
 
-def logo_url(branding: Branding) -> str:
-    """The logo as a file URL for the PDF (the fetcher reads it from disk)."""
-    path = logo_path(branding)
-    return path.as_uri() if path else ""
+def _child_nodes(node: Node) -> list[Node]:
+    children = []
+    for attribute in node.child_nodelists:
+        children.extend(getattr(node, attribute, None) or [])
+    return children
+
+
+def _literal(expression: Any) -> str | None:
+    """The constant string of a template expression ("includes/x.html"), else None."""
+    value = getattr(expression, "var", None)
+    return value if isinstance(value, str) and not getattr(expression, "filters", None) else None
+
+
+def template_files(template_name: str) -> tuple[list[Path], list[Path]]:
+    """Every template file and static file a template uses: itself, what it extends and
+    includes (recursively), and each ``{% static '...' %}``. Read from the parsed templates,
+    so a new include or style sheet is covered without a list to keep up to date."""
+    engine = engines["django"].engine
+    templates: list[Path] = []
+    statics: list[Path] = []
+    pending, seen = [template_name], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        template = engine.get_template(name)
+        templates.append(Path(template.origin.name))
+        nodes = list(template.nodelist)
+        while nodes:
+            node = nodes.pop()
+            if isinstance(node, IncludeNode | ExtendsNode):
+                expression = node.template if isinstance(node, IncludeNode) else node.parent_name
+                if (included := _literal(expression)) is not None:
+                    pending.append(included)
+            elif isinstance(node, StaticNode) and (path := _literal(node.path)) is not None:
+                statics.extend(Path(found) for found in [finders.find(path)] if found)
+            nodes.extend(_child_nodes(node))
+    return templates, statics
+
+
+def template_digest(template_name: str) -> str:
+    """SHA-256 over the bytes of every template and style sheet ``template_name`` uses."""
+    templates, statics = template_files(template_name)
+    digest = hashlib.sha256()
+    for path in sorted({*templates, *statics}):
+        digest.update(f"{path.name}:{file_digest(path)}\n".encode())
+    return digest.hexdigest()
 
 
 def report_reference(submission: Submission) -> str:
@@ -86,7 +136,8 @@ def report_fingerprint(submission: Submission) -> str:
         for folder in settings.LOCALE_PATHS
     ]
     parts = {
-        "template": REPORT_TEMPLATE_VERSION,
+        # Every template and style sheet of the report, by content.
+        "templates": template_digest(REPORT_TEMPLATE),
         "engine": questionnaire.ENGINE_VERSION,
         "advice_engine": submission.engine_version,
         "renderer": weasyprint.__version__,
@@ -100,12 +151,11 @@ def report_fingerprint(submission: Submission) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
-def report_context(submission: Submission) -> dict[str, Any]:
-    branding = get_branding()
+def report_context(submission: Submission, branding: Branding) -> dict[str, Any]:
+    """What the report template shows; the logo's URL is added by render_report."""
     return {
         **result_context(submission),
         "branding": branding,
-        "logo_url": logo_url(branding),
         "reference": report_reference(submission),
         "report_date": submission.created_at,
     }
@@ -113,43 +163,117 @@ def report_context(submission: Submission) -> dict[str, Any]:
 
 def render_report(submission: Submission) -> bytes:
     """Render the advice report now, in the visitor's language. Stores nothing."""
+    branding = get_branding()
+    url, memory_files = logo_source(branding)
     return render_pdf(
         template_name=REPORT_TEMPLATE,
-        context=report_context(submission),
+        context={**report_context(submission, branding), "logo_url": url},
         language=submission.language,
+        memory_files=memory_files,
     )
 
 
-def _stored_report(submission: Submission, fingerprint: str) -> bytes | None:
-    if not submission.report_pdf or submission.report_fingerprint != fingerprint:
-        return None
-    try:
-        with submission.report_pdf.storage.open(submission.report_pdf.name, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        logger.warning("Stored report of submission %s is missing; rendering again", submission.pk)
-        return None
+# --- Rendering in the background, storing, serving -----------------------------------------
+
+CURRENT, STORED, GONE = "current", "stored", "gone"
 
 
-def report_for(submission: Submission) -> bytes:
-    """The submission's advice report: from storage, rendered only when missing or outdated.
+def request_report(*, submission: Submission) -> None:
+    """Queue a render of this submission's report once the current transaction commits.
 
-    Raises ReportUnavailable when a needed render fails; the submission is then unchanged.
+    The queueing lock ``report-<id>`` refuses a second render while one waits, so visitors
+    and downloads can ask as often as they like: renders are bounded by the workers.
     """
+    from advisor.reports.tasks import store_report
+
+    defer_on_commit(store_report, queueing_lock=f"report-{submission.pk}",
+                    submission_id=submission.pk)
+
+
+def store_report_of(*, submission_id: int) -> str:
+    """The job's work: render the report unless the stored one is current, and store it.
+
+    Returns CURRENT (nothing to do), STORED, or GONE (the submission was erased, before or
+    during the render: then nothing is left behind). Raises ReportUnavailable.
+    """
+    submission = Submission.objects.filter(pk=submission_id).first()
+    if submission is None:
+        return GONE
     fingerprint = report_fingerprint(submission)
-    stored = _stored_report(submission, fingerprint)
-    if stored is not None:
-        return stored
-    try:
-        pdf = render_report(submission)
-    except ReportUnavailable:
-        logger.error("Advice report of submission %s is unavailable", submission.pk)
-        raise
-    previous = submission.report_pdf.name
+    if submission.report_fingerprint == fingerprint and _stored_file_exists(submission):
+        return CURRENT
+    pdf = render_report(submission)
+    field = submission.report_pdf
     # A random file name: the company name stays out of paths and the name is unguessable.
-    submission.report_pdf.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(pdf), save=False)
-    submission.report_fingerprint = fingerprint
-    submission.save(update_fields=["report_pdf", "report_fingerprint"])
-    if previous and previous != submission.report_pdf.name:
-        submission.report_pdf.storage.delete(previous)
-    return pdf
+    field.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(pdf), save=False)
+    name = field.name
+    with transaction.atomic():
+        # Under the row lock: an erasure either ran before (no row) or waits for this commit
+        # and then finds, and deletes, the new file (privacy.services locks the same rows).
+        row = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if row is None:
+            field.storage.delete(name)
+            logger.info("Submission %s was erased during its render; nothing kept",
+                        submission_id)
+            return GONE
+        previous = row.report_pdf.name
+        Submission.objects.filter(pk=submission_id).update(
+            report_pdf=name, report_fingerprint=fingerprint, report_failed_at=None
+        )
+    if previous and previous != name:
+        field.storage.delete(previous)
+    logger.info("Stored the report of submission %s", submission_id)
+    return STORED
+
+
+def mark_report_failed(*, submission_id: int) -> None:
+    Submission.objects.filter(pk=submission_id).update(report_failed_at=timezone.now())
+
+
+def _stored_file_exists(submission: Submission) -> bool:
+    if not submission.report_pdf:
+        return False
+    return submission.report_pdf.storage.exists(submission.report_pdf.name)
+
+
+READY, PREPARING, FAILED = "ready", "preparing", "failed"
+
+
+@dataclass(frozen=True)
+class ReportDownload:
+    """What a download of the report can serve now: the stored file, or a state to show."""
+
+    state: str
+    name: str = ""  # the file's name in the media storage when READY
+
+    @property
+    def ready(self) -> bool:
+        return self.state == READY
+
+
+def report_state(submission: Submission) -> str:
+    """READY, PREPARING or FAILED, from what is stored; queues nothing."""
+    if submission.report_pdf:
+        return READY
+    return FAILED if submission.report_failed_at else PREPARING
+
+
+def report_download(*, submission: Submission) -> ReportDownload:
+    """The stored report for a download, never rendered in the request.
+
+    No stored file: a render is queued (at most one waits) and the visitor sees PREPARING,
+    or FAILED when the last render failed. An outdated file (the branding or a template
+    changed since) is served as it is while ONE re-render is queued: its advice is the
+    same, and the visitor gets a PDF at once instead of waiting for a new look.
+    """
+    if not _stored_file_exists(submission):
+        request_report(submission=submission)
+        return ReportDownload(FAILED if submission.report_failed_at else PREPARING)
+    if submission.report_fingerprint != report_fingerprint(submission):
+        request_report(submission=submission)
+    return ReportDownload(READY, name=submission.report_pdf.name)
+
+
+def read_stored_report(submission: Submission) -> bytes:
+    with submission.report_pdf.storage.open(submission.report_pdf.name, "rb") as handle:
+        return handle.read()

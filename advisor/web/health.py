@@ -1,8 +1,8 @@
 """/health/: can this process serve visitors? For a load balancer and for monitoring.
 
-200 when the database answers, 503 when it does not. The mail outbox is reported beside it
-(queued, failed, age of the oldest queued mail) but never turns the answer into 503: a stuck
-mail worker is a problem to fix, not a reason to take the whole site off the air.
+200 when the database answers, 503 when it does not. The mail outbox (advisor.OutgoingMail) is
+reported beside it (queued, failed, age of the oldest queued mail) but never turns the answer
+into 503: a stuck worker is a problem to fix, not a reason to take the whole site off the air.
 """
 
 from datetime import timedelta
@@ -14,13 +14,13 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from post_office.models import STATUS, Email
 
+from advisor.models import MailStatus, OutgoingMail
 from advisor.web.errors import DATABASE_ERRORS
 
-# A queued mail older than this means the worker (send_queued_mail) is not running.
+# A queued mail older than this means no worker is running (or the SMTP server has been
+# refusing for a long time: the mail's last error in the admin says which).
 OUTBOX_STALLED_AFTER = timedelta(minutes=30)
-WAITING = (STATUS.queued, STATUS.requeued)
 
 
 def database_status() -> dict[str, Any]:
@@ -36,10 +36,10 @@ def database_status() -> dict[str, Any]:
 
 def outbox_status() -> dict[str, Any]:
     try:
-        waiting = Email.objects.filter(status__in=WAITING)
-        figures = waiting.aggregate(oldest=Min("created"))
+        waiting = OutgoingMail.objects.filter(status=MailStatus.QUEUED)
+        figures = waiting.aggregate(oldest=Min("created_at"))
         queued = waiting.count()
-        failed = Email.objects.filter(status=STATUS.failed).count()
+        failed = OutgoingMail.objects.filter(status=MailStatus.FAILED).count()
     except DATABASE_ERRORS as error:
         return {"status": "fail", "error": type(error).__name__}
     oldest = figures["oldest"]

@@ -24,11 +24,18 @@ from pypdf import PdfReader
 
 from advisor.advice.engine import OPTION_NAMES, Advice
 from advisor.advice.table import NORMS, PLANS, QUESTIONS
-from advisor.backoffice.admin import SELECT_ONE_LEAD
+from advisor.backoffice.admin import REPORT_PREPARING, SELECT_ONE_LEAD
 from advisor.backoffice.leads import ZIP_MAX_REPORTS
 from advisor.backoffice.site import BackOfficeAuthenticationForm
-from advisor.models import FollowUpStatus, Submission
-from tests.factories import PASSWORD, lead_fields, make_lead, make_staff, verified_client
+from advisor.models import FollowUpStatus, MailStatus, OutgoingMail, Submission
+from tests.factories import (
+    PASSWORD,
+    lead_fields,
+    make_lead,
+    make_staff,
+    stored_report,
+    verified_client,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -283,6 +290,7 @@ def test_the_visitor_details_cannot_be_changed_in_the_back_office(consultant):
 
 def test_the_pdf_action_downloads_the_report_of_one_lead(consultant, media):
     lead = make_lead(answers=HEALTHCARE, company="Huisartsenpraktijk Jansen")
+    stored_report(lead)  # rendered by the worker after the submission
     response = run_action(consultant, "download_report", [lead])
     assert response["Content-Type"] == "application/pdf"
     assert "huisartsenpraktijk-jansen-email-advies-" in response["Content-Disposition"]
@@ -301,6 +309,8 @@ def test_the_zip_holds_one_valid_pdf_per_selected_lead(consultant, media):
         make_lead(answers=HEALTHCARE, company="Praktijk Één"),
         make_lead(answers=SOLO, company="Praktijk Één"),  # same name, same day
     ]
+    for lead in leads:
+        stored_report(lead)
     response = run_action(consultant, "download_reports_zip", leads)
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
@@ -382,10 +392,54 @@ def test_the_revoke_action_revokes_the_share_links_of_the_selected_leads(consult
 
 def test_the_detail_page_offers_the_pdf_for_download(consultant, media):
     lead = make_lead(company="Bakkerij Brood")
+    stored_report(lead)
     response = consultant.get(reverse("admin:advisor_submission_report", args=[lead.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert "no-store" in response["Cache-Control"]
     assert "Bakkerij Brood" in pdf_text(response.content)
+
+
+def test_a_report_still_being_made_gives_the_consultant_a_clear_message(consultant, media,
+                                                                        monkeypatch):
+    deferred = []
+    monkeypatch.setattr("advisor.reports.report.defer_on_commit",
+                        lambda task, **kwargs: deferred.append(kwargs["queueing_lock"]))
+    lead = make_lead(company="Bakkerij Brood")
+    response = consultant.get(reverse("admin:advisor_submission_report", args=[lead.pk]),
+                              follow=True)
+    assert response["Content-Type"].startswith("text/html")
+    assert escape(str(REPORT_PREPARING)) in response.content.decode()
+    zipped = run_action(consultant, "download_reports_zip", [lead], follow=True)
+    assert zipped["Content-Type"].startswith("text/html")
+    assert deferred == [f"report-{lead.pk}", f"report-{lead.pk}"]  # queued, not rendered
+
+
+def test_the_mail_list_shows_status_and_error_and_sends_a_failed_mail_again(consultant,
+                                                                           monkeypatch):
+    deferred = []
+    monkeypatch.setattr("advisor.outbox.mail.defer_on_commit",
+                        lambda task, **kwargs: deferred.append(kwargs["queueing_lock"]))
+    lead = make_lead()
+    from advisor.outbox.mail import queue_advice_mail
+
+    mail = queue_advice_mail(submission=lead)
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=MailStatus.FAILED, attempts=1, last_error="SMTPRecipientsRefused 550")
+    listing = consultant.get(reverse("admin:advisor_outgoingmail_changelist"))
+    assert "SMTPRecipientsRefused 550" in listing.content.decode()
+    found = consultant.get(reverse("admin:advisor_outgoingmail_changelist"),
+                           {"q": lead.email.upper()})
+    assert found.context["cl"].result_count == 1
+
+    consultant.post(reverse("admin:advisor_outgoingmail_changelist"), {
+        "action": "send_mails_again", "_selected_action": [mail.pk]})
+    mail.refresh_from_db()
+    assert (mail.status, mail.last_error) == (MailStatus.QUEUED, "")
+    assert deferred[-1] == f"mail-{mail.pk}"
+    assert consultant.get(reverse("admin:advisor_outgoingmail_change",
+                                  args=[mail.pk])).status_code == 200
+    assert consultant.post(reverse("admin:advisor_outgoingmail_change", args=[mail.pk]),
+                           {"recipient": "x@y.example"}).status_code == 403
 
 
 # --- Admin security --------------------------------------------------------------------------

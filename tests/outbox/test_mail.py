@@ -1,22 +1,24 @@
-"""The outbox, the consultant notification and delivery over a real SMTP server."""
+"""Outgoing mail: written with the submission, delivered once by the queue over real SMTP."""
 
+import smtplib
+import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from post_office.models import STATUS, Email
 
 from advisor.consultant.branding import get_branding
-from advisor.models import Submission
+from advisor.models import MailKind, MailStatus, OutgoingMail, Submission
+from advisor.outbox import delivery
 from advisor.outbox.mail import consultant_address, queue_share_mails
 from advisor.questionnaire.services import create_submission
 from tests.conftest import ANSWERS, CONTACT, complete_questionnaire
+from tests.jobs import run_due_jobs, run_jobs_until
 from tests.smtp_server import LoopbackSmtp, loopback_smtp
 
 FLAT_ANSWERS = {key: value for step in ANSWERS.values() for key, value in step.items()}
@@ -25,6 +27,8 @@ MARCH_15 = datetime(2026, 3, 15, 10, 0, tzinfo=UTC)
 
 @pytest.fixture
 def smtp(settings) -> Iterator[LoopbackSmtp]:
+    # A failed try is retried after a second here (a minute in production).
+    settings.MAIL_RETRY_BASE_SECONDS = 1
     yield from loopback_smtp(settings)
 
 
@@ -35,21 +39,42 @@ def submit(**contact: str) -> Submission:
     return create_submission(answers=FLAT_ANSWERS, contact=details, language="nl")
 
 
-def run_worker() -> None:
-    call_command("mail_worker", once=True)
+def body(mail: OutgoingMail) -> str:
+    return mail.body_text + mail.body_html
 
 
-def body(email: Email) -> str:
-    return email.message + email.html_message
+def notification() -> OutgoingMail:
+    return OutgoingMail.objects.get(kind=MailKind.CONSULTANT)
 
 
 @pytest.mark.django_db
-def test_a_new_submission_queues_one_notification_for_the_consultant(settings):
+def test_a_new_submission_queues_a_notification_and_the_visitors_advice(settings):
     settings.CONSULTANT_EMAIL = "sanne@devries-it.example"
-    submit()
-    assert list(Email.objects.values_list("to", "status")) == [
-        (["sanne@devries-it.example"], STATUS.queued)
+    submission = submit()
+    assert sorted(OutgoingMail.objects.values_list("kind", "recipient", "status",
+                                                   "submission")) == [
+        (MailKind.ADVICE, "eva@praktijkjansen.nl", MailStatus.QUEUED, submission.pk),
+        (MailKind.CONSULTANT, "sanne@devries-it.example", MailStatus.QUEUED, submission.pk),
     ]
+
+
+@pytest.mark.django_db
+def test_each_mail_is_queued_for_delivery_when_the_submission_commits(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    deferred = []
+    monkeypatch.setattr("advisor.queue.jobs.defer_now",
+                        lambda task, **kwargs: deferred.append((task.name, kwargs)))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submit()
+    assert deferred == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    mails = OutgoingMail.objects.all()
+    assert sorted(name for name, _ in deferred if name.endswith("deliver_mail")) == [
+        "advisor.outbox.tasks.deliver_mail"] * 2
+    assert {kwargs["queueing_lock"] for _, kwargs in deferred if "mail_id" in kwargs} == {
+        f"mail-{mail.pk}" for mail in mails}
 
 
 @pytest.mark.django_db
@@ -59,31 +84,31 @@ def test_without_a_configured_address_the_consultant_is_notified_at_the_branding
     settings.CONSULTANT_EMAIL = ""
     settings.BRANDING = {**settings.BRANDING, "email": "advies@voorbeeld.example"}
     submit()
-    assert Email.objects.get().to == ["advies@voorbeeld.example"]
+    assert notification().recipient == "advies@voorbeeld.example"
 
 
 @pytest.mark.django_db
 def test_the_notification_summarises_the_lead_and_links_to_it_in_the_admin(settings):
     settings.SITE_URL = "https://advies.example.nl"
     submission = submit(company="Bakkerij Smit")
-    notification = Email.objects.get()
+    mail = notification()
     admin_path = reverse("admin:advisor_submission_change", args=[submission.pk])
-    for text in (notification.message, notification.html_message):
+    for text in (mail.body_text, mail.body_html):
         assert "Bakkerij Smit" in text
         assert f"https://advies.example.nl{admin_path}" in text
         assert "Microsoft 365" in text
         assert submission.advice["plan_name"] in text  # the suggested plan
-    assert "Bakkerij Smit" in notification.subject
+    assert "Bakkerij Smit" in mail.subject
 
 
 @pytest.mark.django_db
 def test_the_notification_leaves_out_the_visitors_contact_details_and_question():
     submit(email="eva@praktijkjansen.nl", phone="06 98765432",
            question="Kunnen we voor de zomer over?")
-    notification = body(Email.objects.get())
-    assert "eva@praktijkjansen.nl" not in notification
-    assert "98765432" not in notification
-    assert "zomer" not in notification
+    text = body(notification())
+    assert "eva@praktijkjansen.nl" not in text
+    assert "98765432" not in text
+    assert "zomer" not in text
 
 
 @pytest.mark.django_db
@@ -92,7 +117,7 @@ def test_the_notification_is_in_dutch_whatever_the_visitors_language():
         create_submission(answers=FLAT_ANSWERS, language="en", contact={
             "name": "Tom", "company": "Acme", "email": "tom@acme.example", "phone": "",
             "question": ""})
-    assert "15 maart 2026" in Email.objects.get().message
+    assert "15 maart 2026" in notification().body_text
 
 
 @pytest.mark.django_db
@@ -101,36 +126,45 @@ def test_the_outbox_is_written_in_the_same_transaction_as_the_submission():
         submit()
         raise RuntimeError("something later in the request fails")
     assert Submission.objects.count() == 0
-    assert Email.objects.count() == 0
+    assert OutgoingMail.objects.count() == 0
 
 
 @pytest.mark.django_db
 def test_a_company_name_with_markup_or_template_tags_is_mailed_as_plain_text():
     submit(company="<b>Acme</b> {% debug %} {{ settings.SECRET_KEY }}")
-    notification = Email.objects.get()
-    assert "&lt;b&gt;Acme&lt;/b&gt; {% debug %} {{ settings.SECRET_KEY }}" in (
-        notification.html_message)
-    assert "<b>Acme</b> {% debug %} {{ settings.SECRET_KEY }}" in notification.message
+    mail = notification()
+    assert "&lt;b&gt;Acme&lt;/b&gt; {% debug %} {{ settings.SECRET_KEY }}" in mail.body_html
+    assert "<b>Acme</b> {% debug %} {{ settings.SECRET_KEY }}" in mail.body_text
 
 
 @pytest.mark.django_db
 def test_a_line_break_in_the_company_name_cannot_add_mail_headers():
     submit(company="Acme\r\nBcc: victim@example.com")
-    assert Email.objects.get().subject.endswith("Acme Bcc: victim@example.com")
+    assert notification().subject.endswith("Acme Bcc: victim@example.com")
 
 
 @pytest.mark.django_db
-def test_the_share_mail_is_in_the_visitors_language_with_an_absolute_link(settings):
+@pytest.mark.parametrize(("language", "link_prefix", "expiry"), [
+    ("en", "/en/advies/", "13 June 2026"), ("nl", "/advies/", "13 juni 2026")])
+def test_the_advice_mail_is_in_the_visitors_language_with_links_to_the_advice_and_pdf(
+    settings, language, link_prefix, expiry
+):
     settings.SITE_URL = "https://advies.example.nl"
     with time_machine.travel(MARCH_15, tick=False):
-        submission = create_submission(answers=FLAT_ANSWERS, language="en", contact={
+        submission = create_submission(answers=FLAT_ANSWERS, language=language, contact={
             "name": "Tom", "company": "Acme", "email": "tom@acme.example", "phone": "",
             "question": ""})
-        [mail] = queue_share_mails(submission=submission, recipients=["tom@acme.example"])
-    link = f"https://advies.example.nl/en/advies/{submission.token}/"
-    assert link in mail.message
-    assert f'href="{link}"' in mail.html_message
-    assert "13 June 2026" in mail.message  # the link's expiry date, 90 days on
+    mail = OutgoingMail.objects.get(kind=MailKind.ADVICE)
+    link = f"https://advies.example.nl{link_prefix}{submission.token}/"
+    assert mail.recipient == "tom@acme.example"
+    assert link in mail.body_text
+    assert f'href="{link}"' in mail.body_html
+    assert f"{link}rapport.pdf" in mail.body_text
+    assert expiry in mail.body_text  # the link's expiry date, 90 days on
+    assert mail.headers == {"Reply-To": get_branding().email}
+
+
+# --- Delivery by the queue, over a real SMTP server on loopback ---------------------------
 
 
 @pytest.mark.django_db(transaction=True)
@@ -138,20 +172,42 @@ def test_mail_is_delivered_as_branded_html_with_a_plain_text_alternative(smtp, s
     settings.DEFAULT_FROM_EMAIL = "keuzehulp@devries-it.example"
     smtp.start()
     submission = submit()
-    queue_share_mails(submission=submission, recipients=[submission.email])
-    run_worker()
+    run_due_jobs()
 
-    [shared] = smtp.to("eva@praktijkjansen.nl")
-    assert shared["From"] == "keuzehulp@devries-it.example"
-    assert shared["Reply-To"] == get_branding().email
-    assert shared["Message-ID"] == Email.objects.get(to=[submission.email]).message_id
-    plain = shared.get_body(("plain",)).get_content()
-    html = shared.get_body(("html",)).get_content()
+    [advice] = smtp.to("eva@praktijkjansen.nl")
+    assert advice["From"] == "keuzehulp@devries-it.example"
+    assert advice["Reply-To"] == get_branding().email
+    stored = OutgoingMail.objects.get(kind=MailKind.ADVICE)
+    assert advice["Message-ID"] == stored.message_id
+    assert (stored.status, stored.attempts) == (MailStatus.SENT, 1)
+    assert stored.sent_at is not None
+    plain = advice.get_body(("plain",)).get_content()
+    html = advice.get_body(("html",)).get_content()
     assert submission.get_absolute_url() in plain
     assert get_branding().company_name in html
     # No images, fonts or style sheets fetched from elsewhere: nothing that tracks the reader.
     for outside in ("<img", "<link", "@import", "url(", "<script"):
         assert outside not in html
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("language", "subject_start"), [
+    ("nl", "Je e-mailadvies van"), ("en", "Your e-mail advice from")])
+def test_the_visitor_receives_the_advice_once_in_their_language(smtp, language, subject_start):
+    smtp.start()
+    visitor = {**CONTACT, "email": f"eigenaar-{language}@bedrijf.nl"}
+    response = complete_questionnaire(Client(), language=language, contact=visitor)
+    submission = Submission.objects.get(email=visitor["email"])
+    assert response["Location"] == submission.get_absolute_url()
+    run_due_jobs()
+    run_due_jobs()  # a second worker pass sends nothing again
+
+    [mail] = smtp.to(visitor["email"])
+    assert str(mail["Subject"]).startswith(subject_start)
+    plain = mail.get_body(("plain",)).get_content()
+    assert f"http://127.0.0.1:8000{submission.get_absolute_url()}" in plain
+    assert f"{submission.get_absolute_url()}rapport.pdf" in plain
+    assert sum(smtp.received().values()) == 2  # the visitor's advice and the notification
 
 
 @pytest.mark.django_db(transaction=True)
@@ -173,21 +229,131 @@ def test_mail_queued_while_the_smtp_server_is_down_arrives_exactly_once_when_it_
                            {"to_self": "on", "colleague": "collega@bedrijf0.nl"})
     assert response.status_code == 302
     assert Submission.objects.count() == 3
-    assert Email.objects.filter(status=STATUS.queued).count() == 5
+    assert OutgoingMail.objects.count() == 8
 
-    run_worker()  # the server still refuses: everything stays in the outbox for a retry
+    run_due_jobs()  # the server still refuses: every mail waits for a retry
     assert smtp.messages == []
-    assert Email.objects.filter(status=STATUS.requeued).count() == 5
+    assert set(OutgoingMail.objects.values_list("status", "last_error")) == {
+        (MailStatus.QUEUED, "ConnectionRefusedError")}
 
     smtp.start()
-    with time_machine.travel(timedelta(minutes=16)):
-        run_worker()
-    outbox = Counter((email.to[0], email.subject) for email in Email.objects.all())
+    # Retries come due after 1, 2, 4 ... seconds in these tests.
+    run_jobs_until(lambda: not OutgoingMail.objects.exclude(status=MailStatus.SENT).exists())
+    outbox = Counter((mail.recipient, mail.subject) for mail in OutgoingMail.objects.all())
     assert smtp.received() == outbox  # each mail exactly once
     assert {to for to, _ in outbox} == {
-        consultant_address(), "eigenaar0@bedrijf0.nl", "collega@bedrijf0.nl"}
-    assert Email.objects.filter(status=STATUS.sent).count() == 5
+        consultant_address(), "eigenaar0@bedrijf0.nl", "eigenaar1@bedrijf1.nl",
+        "eigenaar2@bedrijf2.nl", "collega@bedrijf0.nl"}
+    assert OutgoingMail.objects.filter(status=MailStatus.SENT).count() == 8
 
-    with time_machine.travel(timedelta(hours=2)):
-        run_worker()
-    assert sum(smtp.received().values()) == 5
+    time.sleep(1)
+    run_due_jobs()
+    assert sum(smtp.received().values()) == 8
+
+
+class RefusingSmtp(LoopbackSmtp):
+    """Refuses every recipient with the given SMTP code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__()
+        self.code = code
+        self.attempts = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        self.attempts += 1
+        return f"{self.code} No such mailbox here"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_permanent_refusal_marks_the_mail_failed_and_is_never_retried(settings):
+    settings.MAIL_RETRY_BASE_SECONDS = 1
+    server = RefusingSmtp(550)
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": server.port,
+                                                "timeout": 5}}}
+    server.start()
+    try:
+        submit(email="niemand@bedrijf.nl")
+        run_due_jobs()
+        time.sleep(1.5)
+        run_due_jobs()
+    finally:
+        server.stop()
+    advice = OutgoingMail.objects.get(kind=MailKind.ADVICE)
+    assert (advice.status, advice.attempts) == (MailStatus.FAILED, 1)
+    assert advice.last_error == "SMTPRecipientsRefused 550"  # no address, no server text
+    assert server.attempts == 2  # one try per mail: the advice and the notification
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_temporary_refusal_is_retried_until_it_is_accepted(settings):
+    settings.MAIL_RETRY_BASE_SECONDS = 1
+    server = RefusingSmtp(451)
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": server.port,
+                                                "timeout": 5}}}
+    server.start()
+    try:
+        submit()
+        run_due_jobs()
+    finally:
+        server.stop()
+    assert set(OutgoingMail.objects.values_list("status", "last_error")) == {
+        (MailStatus.QUEUED, "SMTPRecipientsRefused 451")}
+
+
+@pytest.mark.parametrize(("error", "permanent", "description"), [
+    (smtplib.SMTPRecipientsRefused({"a@b.example": (550, b"no")}), True,
+     "SMTPRecipientsRefused 550"),
+    (smtplib.SMTPRecipientsRefused({"a@b.example": (450, b"later")}), False,
+     "SMTPRecipientsRefused 450"),
+    (smtplib.SMTPDataError(554, b"spam"), True, "SMTPDataError 554"),
+    (smtplib.SMTPSenderRefused(451, b"busy", "x@y.example"), False, "SMTPSenderRefused 451"),
+    (ConnectionRefusedError(111, "refused"), False, "ConnectionRefusedError"),
+    (smtplib.SMTPServerDisconnected("gone"), False, "SMTPServerDisconnected"),
+    (TimeoutError(), False, "TimeoutError"),
+    (ValueError("bad address"), True, "ValueError"),
+])
+def test_failures_are_told_apart_without_keeping_addresses(error, permanent, description):
+    failure = delivery.classify(error)
+    assert (failure.permanent, failure.description) == (permanent, description)
+
+
+def test_retries_back_off_and_span_about_a_day(settings):
+    settings.MAIL_RETRY_BASE_SECONDS, settings.MAIL_RETRY_MINUTES = 60, 15
+    settings.MAIL_MAX_RETRIES = 96
+    waits = [delivery.retry_delay(attempt).total_seconds() for attempt in range(96)]
+    assert waits[:5] == [60, 120, 240, 480, 900]
+    assert max(waits) == 900
+    assert 20 * 3600 < sum(waits) < 26 * 3600
+
+
+@pytest.mark.django_db
+def test_a_mail_already_sent_is_never_sent_again(mailoutbox):
+    submission = submit()
+    [mail] = queue_share_mails(submission=submission, recipients=[submission.email])
+    assert delivery.deliver(mail_id=mail.pk, final_attempt=False) == delivery.SENT
+    assert delivery.deliver(mail_id=mail.pk, final_attempt=False) == delivery.ALREADY_SENT
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_last_temporary_failure_marks_the_mail_failed(settings):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2}}}
+    submission = submit()
+    [mail] = queue_share_mails(submission=submission, recipients=[submission.email])
+    with pytest.raises(delivery.TemporaryMailFailure):
+        delivery.deliver(mail_id=mail.pk, final_attempt=False)
+    assert delivery.deliver(mail_id=mail.pk, final_attempt=True) == delivery.FAILED
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts) == (MailStatus.FAILED, 2)
+
+
+@pytest.mark.django_db
+def test_a_mail_of_an_erased_submission_is_not_sent(mailoutbox):
+    submission = submit()
+    [mail] = queue_share_mails(submission=submission, recipients=[submission.email])
+    submission.delete()
+    assert delivery.deliver(mail_id=mail.pk, final_attempt=False) == delivery.GONE
+    assert mailoutbox == []

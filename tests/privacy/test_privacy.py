@@ -15,10 +15,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from post_office.models import Email
 
 from advisor.lib.log_redaction import RedactPersonalData, redact
-from advisor.models import Submission
+from advisor.models import MailKind, OutgoingMail, Submission
 from advisor.privacy.services import (
     erase_personal_data,
     export_personal_data,
@@ -52,9 +51,7 @@ def submission_for(email: str, *, months_ago: int = 0, pdf: bool = True) -> Subm
     if months_ago:
         moment = months_before(timezone.now(), months_ago) - timedelta(days=1)
         Submission.objects.filter(pk=submission.pk).update(created_at=moment)
-        Email.objects.filter(created__gte=timezone.now() - timedelta(minutes=1)).update(
-            created=moment
-        )
+        OutgoingMail.objects.filter(submission=submission).update(created_at=moment)
         submission.refresh_from_db()
     return submission
 
@@ -110,18 +107,18 @@ def test_purge_deletes_old_submissions_completely_and_keeps_recent_ones(media, c
     old = submission_for(EVA, months_ago=13)
     share_report(submission=old, to_self=True, colleague=PIM)  # mails younger than the cutoff
     recent = submission_for(PIM)
-    old_file = old.report_pdf.path
+    old_file = media / old.report_pdf.name
 
     removed = purge_expired()
 
     assert not Submission.objects.filter(pk=old.pk).exists()
     assert Submission.objects.filter(pk=recent.pk).exists()
-    assert not Email.objects.filter(message__contains=old.token).exists()
-    assert not Email.objects.filter(to__icontains=EVA).exists()
-    assert Email.objects.count() == 1  # the consultant's notification about the recent one
-    assert not os.path.exists(old_file)
+    # The notification and the advice mail about the recent one stay; the rest is gone.
+    assert sorted(OutgoingMail.objects.values_list("submission", "kind")) == [
+        (recent.pk, MailKind.ADVICE), (recent.pk, MailKind.CONSULTANT)]
+    assert not old_file.exists()
     assert files_in(media) == [media / recent.report_pdf.name]
-    assert removed.submissions == 1 and removed.files == 1 and removed.mails == 3
+    assert removed.submissions == 1 and removed.files == 1 and removed.mails == 4
     assert client.get(old.get_absolute_url()).status_code == 404
 
 
@@ -137,7 +134,7 @@ def test_purge_removes_old_mails_orphaned_reports_and_expired_sessions(media):
 
     removed = purge_expired()
 
-    assert Email.objects.count() == 0
+    assert OutgoingMail.objects.count() == 0
     assert files_in(media) == []
     assert not Session.objects.exists()
     assert removed.sessions == 1
@@ -179,10 +176,11 @@ def test_export_holds_everything_about_one_address_and_nothing_about_others(clie
     assert [s["token"] for s in data["submissions"]] == [eva.token]
     assert data["submissions"][0]["email"] == EVA
     assert data["submissions"][0]["consent_version"] == PRIVACY_STATEMENT_VERSION
-    # Her share mail, the consultant's notification about her, and Pim's share to her.
-    assert len(data["mails"]) == 3
-    assert all(pim.token not in mail["message"] or EVA.upper() in mail["to"]
-               for mail in data["mails"])
+    # Her advice mail, her share, the consultant's notification about her (by foreign key),
+    # and Pim's share to her (by the exact address).
+    assert sorted((mail["submission"], mail["kind"]) for mail in data["mails"]) == sorted([
+        (eva.pk, MailKind.ADVICE), (eva.pk, MailKind.SHARE_SELF), (eva.pk, MailKind.CONSULTANT),
+        (pim.pk, MailKind.SHARE_COLLEAGUE)])
     assert len(data["unfinished_questionnaires"]) == 1
     assert PIM not in json.dumps(data)
 
@@ -202,10 +200,10 @@ def test_erase_removes_everything_about_one_address_and_nothing_else(client, que
     assert not Submission.objects.filter(email=EVA).exists()
     assert Submission.objects.filter(pk=pim.pk).exists()
     assert files_in(media) == [media / pim.report_pdf.name]
-    # Pim's own notification stays; every mail to or about Eva is gone.
-    [kept] = Email.objects.all()
-    assert EVA not in kept.to and eva.token not in kept.message
-    assert removed.submissions == 1 and removed.sessions == 1 and removed.mails == 3
+    # Pim's notification and advice stay; every mail to or about Eva is gone.
+    assert sorted(OutgoingMail.objects.values_list("submission", "kind", "recipient")) == [
+        (pim.pk, MailKind.ADVICE, PIM), (pim.pk, MailKind.CONSULTANT, "advies@devries-it.example")]
+    assert removed.submissions == 1 and removed.sessions == 1 and removed.mails == 4
     assert client.get(eva.get_absolute_url()).status_code == 404
 
 

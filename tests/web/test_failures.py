@@ -24,9 +24,8 @@ from django.db.utils import OperationalError
 from django.test import Client
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from post_office.models import STATUS, Email
 
-from advisor.models import Submission
+from advisor.models import MailKind, OutgoingMail, Submission
 from advisor.questionnaire.services import submit_once
 from advisor.web.errors import server_error
 from tests.conftest import ANSWERS, CONTACT, STEP_NAMES
@@ -105,9 +104,11 @@ def test_health_answers_503_when_the_database_is_down(client):
 
 
 def test_a_stuck_mail_outbox_is_reported_without_taking_the_site_offline(client):
-    mail = Email.objects.create(from_email="keuzehulp@localhost", to=["eva@example.com"],
-                                subject="x", status=STATUS.queued)
-    Email.objects.filter(pk=mail.pk).update(created=timezone.now() - timedelta(hours=2))
+    mail = OutgoingMail.objects.create(kind=MailKind.CONSULTANT, sender="keuzehulp@localhost",
+                                       recipient="eva@example.com", subject="x",
+                                       body_text="x", message_id="<x@localhost>")
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        created_at=timezone.now() - timedelta(hours=2))
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json()["outbox"]["status"] == "stalled"
@@ -144,7 +145,7 @@ def test_a_double_click_stores_one_submission_and_sends_one_set_of_mails(client,
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert Submission.objects.count() == 1
-    assert Email.objects.count() == 1
+    assert OutgoingMail.objects.count() == 2  # one notification, one advice mail
 
 
 def test_back_and_resubmit_leads_to_the_same_advice(client, questionnaire):
@@ -152,7 +153,7 @@ def test_back_and_resubmit_leads_to_the_same_advice(client, questionnaire):
     again = questionnaire.post(client, "contact", CONTACT)
     assert again.status_code == 302 and again["Location"] == first["Location"]
     assert Submission.objects.count() == 1
-    assert Email.objects.count() == 1
+    assert OutgoingMail.objects.count() == 2
 
 
 def test_a_new_questionnaire_after_the_first_is_a_new_submission(client, questionnaire):
@@ -171,7 +172,7 @@ def test_the_loser_of_a_race_gets_the_winners_submission_and_queues_no_mail():
     assert created and not created_again
     assert loser.pk == winner.pk
     assert Submission.objects.count() == 1
-    assert Email.objects.count() == 1
+    assert OutgoingMail.objects.count() == 2
 
 
 # --- Branded 404 and 500 pages ---
@@ -370,7 +371,7 @@ def test_two_final_posts_at_once_store_one_submission_on_postgresql(live_stack):
     assert [status for status, _ in results] == [302, 302]
     assert results[0][1] == results[1][1] and "/advies/" in results[0][1]
     assert count(database, "advisor_submission") == 1
-    assert count(database, "post_office_email") == 1
+    assert count(database, "advisor_outgoingmail") == 2  # a notification and the advice
 
 
 def test_a_database_outage_gives_503_and_the_server_recovers_without_restart(live_stack):

@@ -16,10 +16,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from post_office.models import Email
 
 from advisor.lib.client_ip import client_ip
-from advisor.models import Submission
+from advisor.models import OutgoingMail, Submission
 from advisor.questionnaire.forms import (
     EMAIL_SINGLE_LINE,
     HONEYPOT_FILLED,
@@ -39,6 +38,8 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x" * 20 + uuid.uuid4().hex + "y" * 20,
     "DJANGO_ALLOWED_HOSTS": "advies.example.nl",
     "REDIS_URL": REDIS_URL,
+    # Background jobs need PostgreSQL in production (the check does not connect to it).
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
 }
 
 
@@ -263,6 +264,13 @@ def test_production_without_a_shared_cache_fails_the_system_check():
     assert "django_ratelimit.E003" in result.stderr
 
 
+def test_production_on_sqlite_fails_the_system_check_instead_of_losing_jobs():
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "sqlite:////tmp/keuzehulp-check.sqlite3"}
+    result = run_with_env(env, "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    assert "advisor.E001" in result.stderr
+
+
 # --- Rate limits, for real against Redis ---
 
 @pytest.fixture
@@ -288,8 +296,8 @@ def test_submissions_are_limited_per_client_ip_in_redis(redis_cache, settings):
     assert int(refused["Retry-After"]) > 0
     assert "limited number of questionnaires" in refused.content.decode()
     assert Submission.objects.count() == 2
-    # One consultant notification per stored submission, none for the refused one.
-    assert Email.objects.count() == 2
+    # A notification and an advice mail per stored submission, none for the refused one.
+    assert OutgoingMail.objects.count() == 4
     # The counter lives in Redis, where every worker process sees it.
     assert any(server.scan_iter(f"{prefix}:*"))
 
@@ -360,7 +368,7 @@ def test_a_bot_that_fills_the_honeypot_stores_nothing_and_sends_no_mail(client, 
     assert response.status_code == 200
     assert str(HONEYPOT_FILLED) in response.content.decode().replace("&quot;", '"')
     assert Submission.objects.count() == 0
-    assert Email.objects.count() == 0
+    assert OutgoingMail.objects.count() == 0
 
 
 def test_a_bot_that_posts_at_once_stores_nothing_and_sends_no_mail(client, questionnaire,
@@ -370,7 +378,7 @@ def test_a_bot_that_posts_at_once_stores_nothing_and_sends_no_mail(client, quest
     assert response.status_code == 200
     assert str(TOO_FAST) in response.content.decode()
     assert Submission.objects.count() == 0
-    assert Email.objects.count() == 0
+    assert OutgoingMail.objects.count() == 0
 
 
 def test_a_person_who_takes_their_time_is_never_stopped(client, questionnaire, settings,

@@ -1,0 +1,1 @@
+"""The task queue (procrastinate): deferring jobs on commit, in-process runs, recovery."""
