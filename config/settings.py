@@ -248,8 +248,9 @@ BRANDING = {
     "kvk": os.environ.get("BRAND_KVK", ""),
     # A path below static/ or an absolute path to an SVG/PNG on disk.
     "logo": os.environ.get("BRAND_LOGO", "img/logo.svg"),
-    "primary_color": os.environ.get("BRAND_PRIMARY_COLOR", "#1f4e79"),
-    "accent_color": os.environ.get("BRAND_ACCENT_COLOR", "#e07a1f"),
+    # "#rrggbb"; empty (or anything else) means the default colours in advisor/models.py.
+    "primary_color": os.environ.get("BRAND_PRIMARY_COLOR", ""),
+    "accent_color": os.environ.get("BRAND_ACCENT_COLOR", ""),
 }
 
 LOGGING = {

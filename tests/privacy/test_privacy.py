@@ -19,17 +19,14 @@ from post_office.models import Email
 
 from advisor.lib.log_redaction import RedactPersonalData, redact
 from advisor.models import Submission
+from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
 from advisor.privacy.services import (
     erase_personal_data,
     export_personal_data,
     months_before,
     purge_expired,
 )
-from advisor.questionnaire.services import (
-    PRIVACY_STATEMENT_VERSION,
-    create_submission,
-    share_report,
-)
+from advisor.questionnaire.services import create_submission, share_report
 from tests.conftest import ANSWERS, CONTACT
 
 pytestmark = pytest.mark.django_db
