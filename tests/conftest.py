@@ -108,3 +108,32 @@ def questionnaire():
         complete = staticmethod(complete_questionnaire)
 
     return Driver
+
+
+@pytest.fixture
+def edit_table(monkeypatch):
+    """Replace the table's steps for one test, as a developer would edit advisor/advice/table.py:
+    `edit_table(steps)` with steps built from q.STEPS (dataclasses.replace)."""
+
+    def edit(steps) -> None:
+        monkeypatch.setattr(q, "STEPS", tuple(steps))
+        monkeypatch.setattr(q, "QUESTIONS", {question.key: question for step in steps
+                                             for question in step.questions})
+
+    return edit
+
+
+def with_question(steps, step_name: str, question, *, before: str | None = None):
+    """The steps with `question` added to the step named `step_name` (at the end, or before
+    the question `before`)."""
+    from dataclasses import replace
+
+    edited = []
+    for step in steps:
+        if step.name == step_name:
+            questions = list(step.questions)
+            index = len(questions) if before is None else [x.key for x in questions].index(before)
+            questions.insert(index, question)
+            step = replace(step, questions=tuple(questions))
+        edited.append(step)
+    return edited

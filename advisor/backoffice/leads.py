@@ -16,8 +16,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from advisor.advice import table as q
 from advisor.advice.labels import answer_label, plan_label, verdict_label
-from advisor.advice.table import QUESTIONS
 from advisor.models import OPEN_STATUSES, Submission
 from advisor.reports.report import report_filename, report_for
 
@@ -121,7 +121,7 @@ def csv_header() -> list[str]:
         _("Sector"), _("Team size"), _("Advice"), _("Clear advice"), _("Suggested plan"),
         _("Follow-up status"), _("Next follow-up"), _("Notes"), _("Question for the consultant"),
         _("Language"), _("Consent given at"), _("Privacy statement version"),
-        *(str(question.label) for question in QUESTIONS.values()),
+        *(str(question.label) for question in q.QUESTIONS.values()),
     ]
 
 
@@ -139,7 +139,7 @@ def csv_row(submission: Submission) -> list[str]:
         submission.notes, submission.question, submission.language,
         when(submission.consent_at), submission.consent_version,
         *(answer_label(key, submission.answers[key]) if key in submission.answers else ""
-          for key in QUESTIONS),
+          for key in q.QUESTIONS),
     )]
 
 
