@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate messages lint format clean
+.PHONY: run test install migrate messages lint format clean engine-digest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ test: lint messages
 
 format: install
 	$(BIN)/ruff format .
+
+# After bumping ENGINE_VERSION in advisor/advice/table.py: record the digest of the rules it
+# stands for (tests/advice/test_engine_version.py fails until then).
+engine-digest: install
+	$(BIN)/python manage.py record_engine_digest
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -32,7 +32,7 @@ from django.utils.translation import pgettext_lazy
 # of the rules this version stands for (advisor/advice/digest.py); a test fails when the
 # rules change without a new version. After a bump, record it with `make engine-digest`.
 ENGINE_VERSION = "2026.11.1"
-RULES_DIGEST = "2026.11.1:pending"
+RULES_DIGEST = "2026.11.1:d7761a0be8cf8be82e053eab00e96fb6da34ac826f0ac3b966583e11526fdf99"
 
 IMAP = "imap"
 M365 = "m365"
