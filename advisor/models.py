@@ -4,10 +4,12 @@ import secrets
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from importlib import import_module
 from pathlib import PurePath
 from typing import Any, Self
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
@@ -292,3 +294,21 @@ class PlanPrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_plan_display()}: {self.monthly_price}"
+
+
+class IndexedSession(AbstractBaseSession):
+    """A database session (SESSION_ENGINE advisor.privacy.sessions) with the keyed digests of
+    the e-mail addresses it holds, so a privacy request finds an unfinished questionnaire
+    without decoding every session."""
+
+    # Space-separated HMAC-SHA256 digests (privacy/sessions.py); never an address.
+    address_digests = models.TextField(blank=True, default="", editable=False)
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        # As Django's SessionMiddleware finds it: the configured engine's SessionStore.
+        return import_module(settings.SESSION_ENGINE).SessionStore

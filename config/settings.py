@@ -156,6 +156,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # The questionnaire's answers live in the session until the contact step;
 # a week is long enough to come back to an unfinished questionnaire.
 SESSION_COOKIE_AGE = 7 * 24 * 3600
+# Database sessions that index the e-mail addresses they hold by keyed digest, so a privacy
+# request finds an unfinished questionnaire without decoding every session.
+SESSION_ENGINE = "advisor.privacy.sessions"
 SESSION_COOKIE_HTTPONLY = True
 
 # Django 6.1 mailers (the EMAIL_* settings are deprecated). The console backend prints mail

@@ -58,7 +58,8 @@ logger = logging.getLogger(__name__)
 
 class QuestionnaireStorage(SessionStorage):
     """formtools' session storage, where every questionnaire (a new one after done() too)
-    starts with its own idempotency key and signed start time."""
+    starts with its own idempotency key and signed start time, and a step holds either its
+    answers or a draft of what was typed, never both (so at most one e-mail address)."""
 
     def init_data(self) -> None:
         super().init_data()
@@ -66,6 +67,22 @@ class QuestionnaireStorage(SessionStorage):
             SUBMISSION_KEY: secrets.token_urlsafe(32),
             STARTED: signing.dumps(time.time(), salt=STARTED_SALT),
         }
+
+    def set_step_data(self, step: str, cleaned_data: Any) -> None:
+        super().set_step_data(step, cleaned_data)
+        if cleaned_data is not None:
+            self.set_draft(step, None)
+
+    def get_draft(self, step: str) -> dict[str, str]:
+        return dict(self.extra_data.get(DRAFTS, {}).get(step, {}))
+
+    def set_draft(self, step: str, values: dict[str, str] | None) -> None:
+        drafts = dict(self.extra_data.get(DRAFTS, {}))
+        if values:
+            drafts[step] = values
+        else:
+            drafts.pop(step, None)
+        self.extra_data = {**self.extra_data, DRAFTS: drafts}
 
 
 def typed_values(form: Form) -> dict[str, str]:
@@ -115,9 +132,7 @@ class QuestionnaireView(NamedUrlSessionWizardView):
     def render_goto_step(self, goto_step: str, **kwargs: Any) -> HttpResponseRedirect:
         # formtools drops the current step's input on Back; keep it.
         form = self.get_form(data=self.request.POST, files=self.request.FILES)
-        valid = form.is_valid()
-        self.storage.set_step_data(self.steps.current, self.process_step(form) if valid else None)
-        self.set_draft(self.steps.current, None if valid else typed_values(form))
+        self.keep(self.steps.current, form)
         return super().render_goto_step(goto_step, **kwargs)
 
     def render_done(self, form: Form, **kwargs: Any) -> HttpResponse:
@@ -150,7 +165,7 @@ class QuestionnaireView(NamedUrlSessionWizardView):
         return {"answers": self.answers()}
 
     def get_form_initial(self, step: str) -> dict[str, Any]:
-        return dict(self.storage.extra_data.get(DRAFTS, {}).get(step, {}))
+        return self.storage.get_draft(step)
 
     # -- Reading and keeping state -----------------------------------------------------------
 
@@ -182,20 +197,16 @@ class QuestionnaireView(NamedUrlSessionWizardView):
         """Stored answers that no longer validate (a condition changed and the step now asks
         another question) are shown as a draft, not as errors the visitor did not make."""
         data = self.storage.get_step_data(step)
-        if data is None:
-            return
-        form = self.get_form(step=step, data=data)
-        if not form.is_valid():
-            self.storage.set_step_data(step, None)
-            self.set_draft(step, typed_values(form))
+        if data is not None:
+            self.keep(step, self.get_form(step=step, data=data))
 
-    def set_draft(self, step: str, values: dict[str, str] | None) -> None:
-        drafts = dict(self.storage.extra_data.get(DRAFTS, {}))
-        if values:
-            drafts[step] = values
+    def keep(self, step: str, form: Form) -> None:
+        """Keep a bound form's input: as the step's answers when valid, else as a draft."""
+        if form.is_valid():
+            self.storage.set_step_data(step, self.process_step(form))
         else:
-            drafts.pop(step, None)
-        self.storage.extra_data = {**self.storage.extra_data, DRAFTS: drafts}
+            self.storage.set_step_data(step, None)
+            self.storage.set_draft(step, typed_values(form))
 
     def started_at(self) -> float:
         try:

@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 
 import psycopg
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.utils import OperationalError
 from django.test import Client
@@ -26,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from post_office.models import STATUS, Email
 
-from advisor.models import Submission
+from advisor.models import IndexedSession, Submission
 from advisor.questionnaire.services import submit_questionnaire
 from advisor.web.errors import server_error
 from tests.conftest import ANSWERS, CONTACT, STEP_NAMES
@@ -124,12 +123,12 @@ def test_health_is_reachable_over_plain_http_for_the_load_balancer(settings):
 
 def session_snapshot(client) -> tuple[str, str]:
     key = client.session.session_key
-    return key, Session.objects.get(pk=key).session_data
+    return key, IndexedSession.objects.get(pk=key).session_data
 
 
 def restore(snapshot: tuple[str, str]) -> None:
     key, data = snapshot
-    Session.objects.filter(pk=key).update(session_data=data)
+    IndexedSession.objects.filter(pk=key).update(session_data=data)
 
 
 def test_a_double_click_stores_one_submission_and_sends_one_set_of_mails(client,
