@@ -10,7 +10,6 @@ import io
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 
 from advisor.advice import table as q
@@ -24,14 +23,14 @@ pytestmark = pytest.mark.django_db
 
 BACKUP = q.Question(
     key="backup",
-    label=_("Do you keep a copy of your e-mail somewhere else?"),
-    why=_("A copy elsewhere protects you when a mailbox is lost or hacked."),
+    label="Do you keep a copy of your e-mail somewhere else?",
+    why="A copy elsewhere protects you when a mailbox is lost or hacked.",
     default="no",
     brief=q.BRIEF_SITUATION,
     choices=(
-        q.Choice("no", _("No")),
-        q.Choice("daily", _("Yes, a daily backup to another provider"), m365=2,
-                 reason=_("You back up every day; Microsoft 365 has tools to automate it.")),
+        q.Choice("no", "No"),
+        q.Choice("daily", "Yes, a daily backup to another provider", m365=2,
+                 reason="You back up every day; Microsoft 365 has tools to automate it."),
     ),
 )
 

@@ -10,8 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -84,23 +83,11 @@ class LinkStatus:
         return self.state == LINK_ACTIVE
 
 
-def link_expiry(submission: Submission) -> datetime:
-    # Rows stored before links had an expiry count the period from the submission date,
-    # as the result page does (selectors.shared_submission_or_404).
-    return submission.link_expires_at or (
-        submission.created_at + timedelta(days=settings.SHARE_LINK_DAYS)
-    )
-
-
 def link_status(submission: Submission, *, now: datetime) -> LinkStatus:
     if submission.link_revoked_at is not None:
         return LinkStatus(LINK_REVOKED, submission.link_revoked_at)
-    expiry = link_expiry(submission)
+    expiry = submission.link_expires_at
     return LinkStatus(LINK_EXPIRED if expiry <= now else LINK_ACTIVE, expiry)
-
-
-def revocable(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
-    return queryset.filter(Q(link_revoked_at__isnull=True))
 
 
 # --- CSV for Dutch Excel ------------------------------------------------------------------

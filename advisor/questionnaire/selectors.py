@@ -1,9 +1,6 @@
 """Reading submissions for the public pages."""
 
-from datetime import timedelta
-
 from django.conf import settings
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -12,15 +9,9 @@ from advisor.models import Submission
 
 def shared_submission_or_404(token: str) -> Submission:
     """The submission behind a report link, or 404 when the link is unknown, expired or revoked."""
-    now = timezone.now()
-    live = Q(link_expires_at__gt=now) | Q(
-        # Rows stored before links expired: count the period from the submission date.
-        link_expires_at__isnull=True,
-        created_at__gt=now - timedelta(days=settings.SHARE_LINK_DAYS),
-    )
-    return get_object_or_404(
-        Submission.objects.filter(live, link_revoked_at__isnull=True), token=token
-    )
+    live = Submission.objects.filter(link_expires_at__gt=timezone.now(),
+                                     link_revoked_at__isnull=True)
+    return get_object_or_404(live, token=token)
 
 
 def shares_left(submission: Submission) -> int:

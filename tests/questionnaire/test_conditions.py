@@ -1,6 +1,7 @@
 """Steps and questions asked only when they are relevant, with a table edited for the test.
 
-The fixture adds what issue 10 will add for real: a question about keeping e-mail that only
+The fixture adds what issue 10 will add for real (plain strings: a test's texts stay out of
+the translation catalogue): a question about keeping e-mail that only
 regulated sectors are asked, and a step about audits that only visitors with imposed
 requirements see. Each defaults to its "not applicable" answer.
 """
@@ -8,7 +9,6 @@ requirements see. Each defaults to its "not applicable" answer.
 import re
 
 import pytest
-from django.utils.translation import gettext_lazy as _
 
 from advisor.advice import table as q
 from advisor.advice.engine import advise
@@ -18,24 +18,22 @@ from tests.conftest import with_question
 pytestmark = pytest.mark.django_db
 
 RETENTION = q.Question(
-    key="retention", label=_("How long must you keep your e-mail?"),
-    why=_("Some sectors must keep correspondence for years."),
+    key="retention", label="How long must you keep your e-mail?",
+    why="Some sectors must keep correspondence for years.",
     default="not_applicable", condition=q.when({"sector": q.REGULATED_SECTORS}),
     choices=(
-        q.Choice("not_applicable", _("There is no rule for us")),
-        q.Choice("years", _("Several years"), m365=2, reason=_("Archiving for years fits "
-                                                               "Microsoft 365.")),
+        q.Choice("not_applicable", "There is no rule for us"),
+        q.Choice("years", "Several years", m365=2, reason="Archiving for years fits M365."),
     ),
 )
 AUDIT_STEP = q.Step(
-    name="audit", title=_("Audits"), intro=_("How your security is checked."),
+    name="audit", title="Audits", intro="How your security is checked.",
     condition=q.when({"sector_requirements": "yes"}),
     questions=(q.Question(
-        key="audit", label=_("How often is your security audited?"), why=_("Audits ask proof."),
+        key="audit", label="How often is your security audited?", why="Audits ask proof.",
         default="never",
-        choices=(q.Choice("never", _("Never")),
-                 q.Choice("yearly", _("Every year"), m365=1, reason=_("Yearly audits ask for "
-                                                                      "recorded settings."))),
+        choices=(q.Choice("never", "Never"),
+                 q.Choice("yearly", "Every year", m365=1, reason="Audits want records.")),
     ),),
 )
 

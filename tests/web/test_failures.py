@@ -25,9 +25,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from post_office.models import STATUS, Email
 
-from advisor.models import IndexedSession, Submission
+from advisor.models import ConsultantProfile, IndexedSession, Submission
 from advisor.questionnaire.services import submit_questionnaire
-from advisor.web.errors import server_error
+from advisor.web.errors import rate_limited, server_error
 from tests.conftest import ANSWERS, CONTACT, STEP_NAMES
 
 pytestmark = pytest.mark.django_db
@@ -205,6 +205,46 @@ def test_an_unexpected_error_gets_the_branded_500_page_in_the_visitors_language(
     assert expected in html and f'lang="{language}"' in html
     assert settings.BRANDING["company_name"] in html
     assert "RuntimeError" not in html and "Traceback" not in html
+
+
+def bakker_ict() -> ConsultantProfile:
+    return ConsultantProfile.objects.create(
+        pk=ConsultantProfile.SINGLETON_ID, consultant_name="Noor Bakker",
+        company_name="Bakker ICT", email="noor@bakker.example", primary_color="#123456")
+
+
+def test_error_pages_carry_the_profiles_branding_like_every_other_page(monkeypatch, rf):
+    bakker_ict()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("advisor.privacy.views.render", broken)
+    pages = {
+        500: Client(raise_request_exception=False).get("/privacy/"),
+        404: Client().get("/bestaat-niet/"),
+        429: rate_limited(rf.get("/")),
+        403: Client(enforce_csrf_checks=True).post("/vragen/business/", {}),
+    }
+    for status, response in pages.items():
+        html = response.content.decode()
+        assert response.status_code == status
+        assert "Bakker ICT" in html and "--brand-primary:#123456" in html, status
+        assert "De Vries IT-advies" not in html, status
+
+
+def test_the_brand_colours_on_an_error_page_carry_the_nonce_of_its_policy(monkeypatch):
+    monkeypatch.setattr("advisor.privacy.views.render", lambda *a, **k: 1 / 0)
+    response = Client(raise_request_exception=False).get("/privacy/")
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    assert f'<style nonce="{nonce}">' in response.content.decode()
+
+
+def test_without_a_database_the_error_page_is_branded_from_the_settings(client, settings):
+    bakker_ict()
+    with connection.execute_wrapper(refuse_every_query):
+        html = client.get("/").content.decode()
+    assert settings.BRANDING["company_name"] in html and "Bakker ICT" not in html
 
 
 # --- End to end: a real server, PostgreSQL behind a port we close and reopen ---
