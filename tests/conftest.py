@@ -51,12 +51,14 @@ def _dutch_by_default(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_fast_clicks(settings):
     """Rate-limit counters start at zero in every test (a cache of its own), and tests may
-    click through faster than a person; tests of those guards set their own values."""
+    click through faster than a person; tests of those guards set their own values.
+    Passwords are hashed with MD5: PBKDF2's deliberate slowness only slows the suite."""
     import uuid
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": f"test-{uuid.uuid4().hex}"}}
     settings.QUESTIONNAIRE_MIN_SECONDS = 0
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def step_url(step: str, language: str = "nl") -> str:
