@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate messages lint format clean
+.PHONY: run test install migrate messages translations lint format clean engine-digest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ install: $(STAMP)
 
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+# New or changed strings into the Dutch catalogue (English is the source language); then
+# fill in the empty msgstr's and check the fuzzy ones. tests/test_translations.py checks.
+translations: install
+	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore=.venv --ignore=tests \
+		--ignore=benchmarks --ignore=var --ignore=staticfiles
 
 migrate: install
 	mkdir -p var
@@ -38,6 +44,11 @@ test: lint messages
 
 format: install
 	$(BIN)/ruff format .
+
+# After bumping ENGINE_VERSION in advisor/advice/table.py: record the digest of the rules it
+# stands for (tests/advice/test_engine_version.py fails until then).
+engine-digest: install
+	$(BIN)/python manage.py record_engine_digest
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -2,8 +2,14 @@
 
 import secrets
 import uuid
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from importlib import import_module
 from pathlib import PurePath
+from typing import Any, Self
 
+from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
@@ -75,7 +81,7 @@ class Submission(models.Model):
     # Set when the last try of a render failed; cleared by the next render that succeeds.
     report_failed_at = models.DateTimeField(_("report failed at"), null=True, blank=True)
     # The share link is the result page's token; it can expire or be revoked.
-    link_expires_at = models.DateTimeField(_("link expires at"), null=True, blank=True)
+    link_expires_at = models.DateTimeField(_("link expires at"))
     link_revoked_at = models.DateTimeField(_("link revoked at"), null=True, blank=True)
     share_count = models.PositiveSmallIntegerField(_("report e-mails sent"), default=0)
 
@@ -107,8 +113,43 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.company} ({self.created_at:%Y-%m-%d})"
 
+
     def get_absolute_url(self) -> str:
         return reverse("advisor:result", kwargs={"token": self.token})
+
+    @classmethod
+    def from_advice(cls, advice: Mapping[str, Any], *, contact: Mapping[str, str],
+                    language: str, consent_version: str, created_at: datetime | None = None,
+                    **fields: Any) -> Self:
+        """An unsaved submission of an advice as stored (``Advice.as_dict()``, texts in the
+        visitor's language), with the contact details and the consent to the privacy
+        statement of ``consent_version``, given at ``created_at`` (default: now).
+
+        The one mapping from an advice to a row: the questionnaire, seed_demo and the tests'
+        factories all use it. ``fields`` sets anything else (follow-up, an idempotency key).
+        """
+        created_at = created_at or timezone.now()
+        values = {
+            "created_at": created_at,
+            "language": language,
+            "answers": dict(advice["answers"]),
+            "advice": dict(advice),
+            "engine_version": advice["engine_version"],
+            "verdict": advice["verdict"],
+            "clear": advice["clear"],
+            "plan": advice["plan"],
+            "sector": advice["answers"]["sector"],
+            "team_size": advice["answers"]["team_size"],
+            "name": contact["name"],
+            "company": contact["company"],
+            "email": contact["email"],
+            "phone": contact.get("phone", ""),
+            "question": contact.get("question", ""),
+            "consent_at": created_at,
+            "consent_version": consent_version,
+            "link_expires_at": created_at + timedelta(days=settings.SHARE_LINK_DAYS),
+        }
+        return cls(**{**values, **fields})
 
 
 class MailKind(models.TextChoices):
@@ -169,8 +210,13 @@ class OutgoingMail(models.Model):
 
 # --- The consultant's profile: branding and prices, edited in the back office ---
 
+# The one colour default and the one validator: the profile's fields, settings.BRANDING
+# and the pages' <style> block (consultant/branding.py) all use these. Six digits, as the
+# browser's colour picker gives; only such values may reach a <style> block.
+DEFAULT_PRIMARY_COLOR = "#1f4e79"
+DEFAULT_ACCENT_COLOR = "#e07a1f"
 HEX_COLOR = RegexValidator(
-    r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hex digits, like #1f4e79.")
+    r"^#[0-9a-fA-F]{6}\Z", _("Enter a colour as # followed by six hex digits, like #1f4e79.")
 )
 KVK_NUMBER = RegexValidator(
     r"^[0-9]{8}$", _("A Chamber of Commerce (KvK) number has eight digits.")
@@ -230,11 +276,11 @@ class ConsultantProfile(models.Model):
         help_text=_("PNG or JPEG, at most 1 MB. Shown on every page, e-mail and PDF report."),
     )
     primary_color = models.CharField(
-        _("main colour"), max_length=7, default="#1f4e79", validators=[HEX_COLOR],
+        _("main colour"), max_length=7, default=DEFAULT_PRIMARY_COLOR, validators=[HEX_COLOR],
         help_text=_("As # followed by six hex digits, like #1f4e79."),
     )
     accent_color = models.CharField(
-        _("accent colour"), max_length=7, default="#e07a1f", validators=[HEX_COLOR],
+        _("accent colour"), max_length=7, default=DEFAULT_ACCENT_COLOR, validators=[HEX_COLOR],
         help_text=_("As # followed by six hex digits, like #e07a1f."),
     )
     prices_as_of = models.DateField(
@@ -249,6 +295,36 @@ class ConsultantProfile(models.Model):
 
     def __str__(self) -> str:
         return self.company_name
+
+    @classmethod
+    def load(cls) -> Self:
+        """The one profile. Until the consultant saves it in the back office: an unsaved
+        profile from settings.BRANDING (see from_settings)."""
+        return cls.objects.filter(pk=cls.SINGLETON_ID).first() or cls.from_settings()
+
+    @classmethod
+    def from_settings(cls) -> Self:
+        """An unsaved profile from settings.BRANDING, without touching the database: the
+        starting point of a fresh install, and the branding while the database is down.
+        A configured colour that is not a valid hex colour gives way to the default."""
+        configured = settings.BRANDING
+        profile = cls(
+            pk=None,
+            **{name: configured[name] for name in
+               ("consultant_name", "company_name", "email", "phone", "website", "kvk")},
+            primary_color=color_or_default(configured["primary_color"], DEFAULT_PRIMARY_COLOR),
+            accent_color=color_or_default(configured["accent_color"], DEFAULT_ACCENT_COLOR),
+        )
+        return profile
+
+
+def color_or_default(value: str, default: str) -> str:
+    """The colour when HEX_COLOR accepts it, else the default."""
+    try:
+        HEX_COLOR(value)
+    except ValidationError:
+        return default
+    return value
 
 
 def plan_choices() -> list[tuple[str, object]]:
@@ -273,3 +349,21 @@ class PlanPrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_plan_display()}: {self.monthly_price}"
+
+
+class IndexedSession(AbstractBaseSession):
+    """A database session (SESSION_ENGINE advisor.privacy.sessions) with the keyed digests of
+    the e-mail addresses it holds, so a privacy request finds an unfinished questionnaire
+    without decoding every session."""
+
+    # Space-separated HMAC-SHA256 digests (privacy/sessions.py); never an address.
+    address_digests = models.TextField(blank=True, default="", editable=False)
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        # As Django's SessionMiddleware finds it: the configured engine's SessionStore.
+        return import_module(settings.SESSION_ENGINE).SessionStore

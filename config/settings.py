@@ -207,6 +207,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # The questionnaire's answers live in the session until the contact step;
 # a week is long enough to come back to an unfinished questionnaire.
 SESSION_COOKIE_AGE = 7 * 24 * 3600
+# Database sessions that index the e-mail addresses they hold by keyed digest, so a privacy
+# request finds an unfinished questionnaire without decoding every session.
+SESSION_ENGINE = "advisor.privacy.sessions"
 SESSION_COOKIE_HTTPONLY = True
 
 # Django 6.1 mailers (the EMAIL_* settings are deprecated). The console backend prints mail
@@ -298,8 +301,9 @@ BRANDING = {
     "kvk": os.environ.get("BRAND_KVK", ""),
     # A path below static/ or an absolute path to an SVG/PNG on disk.
     "logo": os.environ.get("BRAND_LOGO", "img/logo.svg"),
-    "primary_color": os.environ.get("BRAND_PRIMARY_COLOR", "#1f4e79"),
-    "accent_color": os.environ.get("BRAND_ACCENT_COLOR", "#e07a1f"),
+    # "#rrggbb"; empty (or anything else) means the default colours in advisor/models.py.
+    "primary_color": os.environ.get("BRAND_PRIMARY_COLOR", ""),
+    "accent_color": os.environ.get("BRAND_ACCENT_COLOR", ""),
 }
 
 LOGGING = {

@@ -2,24 +2,41 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from advisor.advice.table import STEPS
+from advisor.advice import table as q
 
-# A complete, valid set of answers per step, and valid contact details.
-ANSWERS = {
-    "business": {"team_size": "6_15", "sector": "healthcare", "sensitive_data": "lots",
-                 "growth": "moderate"},
-    "email": {"email_intensity": "heavy", "devices": "three_plus", "shared_mailboxes": "few"},
-    "planning": {"calendar": "shared", "contacts_tasks": "yes", "collaboration": "some",
-                 "office_apps": "desktop"},
-    "security": {"security_importance": "critical", "stability_importance": "high",
-                 "sector_requirements": "yes"},
-    "situation": {"current_setup": "pop", "it_support": "external", "budget": "balanced"},
+# The practice the tests follow (a healthcare practice on POP, ...): the answers that differ
+# from a question's default. Every other question, one added to the table included, is
+# answered with its default (answers_per_step).
+PRACTICE = {
+    "team_size": "6_15", "sector": "healthcare", "sensitive_data": "lots", "growth": "moderate",
+    "email_intensity": "heavy", "devices": "three_plus", "shared_mailboxes": "few",
+    "calendar": "shared", "contacts_tasks": "yes", "collaboration": "some",
+    "office_apps": "desktop", "security_importance": "critical",
+    "stability_importance": "high", "sector_requirements": "yes", "current_setup": "pop",
+    "it_support": "external",
 }
 CONTACT = {"name": "Eva Jansen", "company": "Huisartsenpraktijk Jansen",
            "email": "eva@praktijkjansen.nl", "phone": "06 12345678",
            "question": "Kunnen we voor de zomer over?", "consent": "on"}
-STEP_NAMES = [step.name for step in STEPS] + ["contact"]
 MANAGEMENT = "questionnaire_view-current_step"
+
+
+def answers_per_step(overrides: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
+    """A complete, valid set of answers per question step of the table as it is now: the
+    overrides where given, else each question's default."""
+    overrides = PRACTICE if overrides is None else overrides
+    return {step.name: {question.key: overrides.get(question.key, question.default)
+                        for question in step.questions}
+            for step in q.question_steps()}
+
+
+def step_names() -> list[str]:
+    return [step.name for step in q.STEPS]
+
+
+ANSWERS = answers_per_step()
+STEP_NAMES = step_names()
+CONTACT_STEP = q.contact_step().name
 
 
 @pytest.fixture(autouse=True)
@@ -34,12 +51,14 @@ def _dutch_by_default(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_fast_clicks(settings):
     """Rate-limit counters start at zero in every test (a cache of its own), and tests may
-    click through faster than a person; tests of those guards set their own values."""
+    click through faster than a person; tests of those guards set their own values.
+    Passwords are hashed with MD5: PBKDF2's deliberate slowness only slows the suite."""
     import uuid
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": f"test-{uuid.uuid4().hex}"}}
     settings.QUESTIONNAIRE_MIN_SECONDS = 0
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -62,13 +81,26 @@ def post_step(client: Client, step: str, data: dict[str, str], language: str = "
 
 
 def complete_questionnaire(client: Client, language: str = "nl", answers=None, contact=None):
-    """Walk through every step as a visitor would; returns the final response."""
-    answers = answers or ANSWERS
-    response = None
-    for step in STEP_NAMES:
-        client.get(step_url(step, language))
-        data = contact or CONTACT if step == "contact" else answers[step]
+    """Walk through the questionnaire as a visitor would, following where each step leads
+    (a skipped step is never shown); returns the final response.
+
+    `answers` is a dict per step (as ANSWERS) or, flat, the answers that differ from the
+    defaults; a question without an answer in it gets its default.
+    """
+    if answers is None or any(isinstance(value, dict) for value in answers.values()):
+        per_step = answers or answers_per_step()
+    else:
+        per_step = answers_per_step(answers)
+    step = q.STEPS[0].name
+    client.get(step_url(step, language))
+    for _ in q.STEPS:
+        data = (contact or CONTACT) if step == CONTACT_STEP else per_step[step]
         response = post_step(client, step, data, language)
+        location = response.get("Location", "")
+        following = [name for name in step_names() if location == step_url(name, language)]
+        if response.status_code != 302 or not following:
+            return response
+        step = following[0]
     return response
 
 
@@ -79,9 +111,39 @@ def questionnaire():
     class Driver:
         answers = ANSWERS
         contact = CONTACT
+        contact_step = CONTACT_STEP
         steps = STEP_NAMES
         url = staticmethod(step_url)
         post = staticmethod(post_step)
         complete = staticmethod(complete_questionnaire)
 
     return Driver
+
+
+@pytest.fixture
+def edit_table(monkeypatch):
+    """Replace the table's steps for one test, as a developer would edit advisor/advice/table.py:
+    `edit_table(steps)` with steps built from q.STEPS (dataclasses.replace)."""
+
+    def edit(steps) -> None:
+        monkeypatch.setattr(q, "STEPS", tuple(steps))
+        monkeypatch.setattr(q, "QUESTIONS", {question.key: question for step in steps
+                                             for question in step.questions})
+
+    return edit
+
+
+def with_question(steps, step_name: str, question, *, before: str | None = None):
+    """The steps with `question` added to the step named `step_name` (at the end, or before
+    the question `before`)."""
+    from dataclasses import replace
+
+    edited = []
+    for step in steps:
+        if step.name == step_name:
+            questions = list(step.questions)
+            index = len(questions) if before is None else [x.key for x in questions].index(before)
+            questions.insert(index, question)
+            step = replace(step, questions=tuple(questions))
+        edited.append(step)
+    return edited

@@ -1,8 +1,8 @@
 """The advice engine: answers in, a frozen, explained advice out.
 
 Pure: no request, no ORM, no I/O. Everything it decides comes from the tables
-in ``questionnaire.py``. The advice holds keys; its texts are looked up in the
-table when read, so a stored advice renders in whichever language is active.
+in ``table.py``. The advice holds keys; its texts are looked up in the table when
+read, so a stored advice renders in whichever language is active.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from advisor.advice import table as q
+from advisor.advice.table import OPTION_NAMES, holds
 
 UNKNOWN_QUESTION = "Unknown question {key!r}; known questions: {known}."
 INVALID_ANSWER = "Invalid answer {value!r} for {key!r}; choose one of: {choices}."
@@ -25,15 +26,8 @@ HEADLINES: dict[tuple[str, bool], Promise] = {
     (q.M365, True): _("Microsoft 365 (Exchange Online) fits your business better."),
     (q.M365, False): _("Microsoft 365 fits a little better, but it is a close call."),
 }
-OPTION_NAMES: dict[str, Promise] = {
-    q.IMAP: _("IMAP mailbox"),
-    q.M365: _("Microsoft 365"),
-}
-NOTES: dict[str, Promise] = {
-    "close_call": q.CLOSE_CALL_NOTE,
-    "migration": q.MIGRATION_NOTE,
-    "pop": q.POP_NOTE,
-}
+__all__ = ["OPTION_NAMES", "Advice", "InvalidAnswers", "advise", "asked_answers",
+           "complete_answers", "holds", "note_text"]
 
 
 class InvalidAnswers(ValueError):
@@ -138,7 +132,7 @@ class Advice:
 
     @property
     def note_texts(self) -> tuple[Promise, ...]:
-        return tuple(NOTES[key] for key in self.notes)
+        return tuple(note_text(key) for key in self.notes)
 
     def as_dict(self) -> dict[str, Any]:
         """The advice as JSON-ready data, texts in the active language."""
@@ -177,7 +171,7 @@ class Advice:
             ],
             "next_steps": [str(text) for text in self.next_step_texts],
             "next_step_keys": list(self.next_steps),
-            "notes": [{"key": k, "text": str(NOTES[k])} for k in self.notes],
+            "notes": [{"key": k, "text": str(note_text(k))} for k in self.notes],
             "answers": dict(self.answers),
         }
 
@@ -205,16 +199,31 @@ class Advice:
         )
 
 
-def holds(condition: q.Condition, answers: Mapping[str, str]) -> bool:
-    """True when any alternative of the condition matches the answers."""
-    return any(
-        all(answers.get(key) in values for key, values in alternative.items())
-        for alternative in condition
-    )
+def note_text(key: str) -> Promise:
+    return next(note.text for note in q.NOTES if note.key == key)
+
+
+def asked_answers(answers: Mapping[str, str]) -> dict[str, str]:
+    """The answers to the questions that are asked, given the answers before them.
+
+    Walks the table in order: a step or question whose condition does not hold on the
+    answers kept so far is not asked, and its answer (if any) is left out, as is an
+    answer that is not one of its question's choices. Reads nothing but ``answers``, so
+    the wizard can call it from a step condition without recursing into its forms.
+    """
+    kept: dict[str, str] = {}
+    for step in q.STEPS:
+        if not holds(step.condition, kept):
+            continue
+        for question in step.questions:
+            if holds(question.condition, kept) and answers.get(question.key) in question.values:
+                kept[question.key] = answers[question.key]
+    return kept
 
 
 def complete_answers(answers: Mapping[str, str]) -> dict[str, str]:
-    """Validate the answers and fill in each missing one with its documented default.
+    """Validate the answers and complete them: a missing answer, or the answer to a
+    question that is not asked (its condition does not hold), is the question's default.
 
     Raises InvalidAnswers naming the first offending key.
     """
@@ -223,12 +232,15 @@ def complete_answers(answers: Mapping[str, str]) -> dict[str, str]:
             raise InvalidAnswers(
                 key, UNKNOWN_QUESTION.format(key=key, known=", ".join(q.QUESTIONS))
             )
-        choices = [c.value for c in q.QUESTIONS[key].choices]
+        choices = q.QUESTIONS[key].values
         if value not in choices:
             raise InvalidAnswers(
                 key, INVALID_ANSWER.format(key=key, value=value, choices=", ".join(choices))
             )
-    return {key: answers.get(key, question.default) for key, question in q.QUESTIONS.items()}
+    # Conditions see the defaults of missing answers, as the scores do.
+    filled = {key: answers.get(key, question.default) for key, question in q.QUESTIONS.items()}
+    asked = asked_answers(filled)
+    return {key: asked.get(key, question.default) for key, question in q.QUESTIONS.items()}
 
 
 def _reasons(answers: Mapping[str, str]) -> tuple[Reason, ...]:
@@ -284,13 +296,8 @@ def advise(answers: Mapping[str, str]) -> Advice:
         for step in q.NEXT_STEPS
         if verdict in step.verdicts and holds(step.condition, answers)
     )
-    notes = []
-    if not clear:
-        notes.append("close_call")
-    if verdict == q.IMAP and (not clear or holds(q.MIGRATION_NOTE_CONDITION, answers)):
-        notes.append("migration")
-    if answers["current_setup"] == "pop":
-        notes.append("pop")
+    facts = {**answers, q.VERDICT: verdict, q.CLEAR: "yes" if clear else "no"}
+    notes = tuple(note.key for note in q.NOTES if holds(note.condition, facts))
 
     return Advice(
         verdict=verdict,
@@ -300,7 +307,7 @@ def advise(answers: Mapping[str, str]) -> Advice:
         reasons=_reasons(answers),
         security_measures=_measures(answers),
         next_steps=next_steps,
-        notes=tuple(notes),
+        notes=notes,
         answers=answers,
         decisive_rule=rule.key if rule else None,
     )

@@ -1,65 +1,50 @@
 """The questionnaire and every rule of the advice, in one declarative table.
 
-This is the one place to edit: a question, a choice label, a weight, the rule
+This is the one place to edit: a step, a question, a choice label, a weight, the rule
 that sends a law firm to Microsoft 365, a plan, a security measure or the norm
-behind it. The engine in ``advice.py`` only reads these tables.
+behind it, a note, a talking point for the consultant's brief. The engine in
+``engine.py`` only reads these tables; the wizard, the result page, the PDF, the
+brief, the back office, the demo data and the test fixtures derive from them.
 
 Weights are points for each option: a choice gives ``imap`` points to an IMAP
 mailbox at a hosting provider and ``m365`` points to Microsoft 365. A choice that
 gives points to one side also carries the one-sentence ``reason`` shown to the
 visitor, grounded in the consultant's document.
+
+Conditional steps and questions: a ``condition`` reads the answers to questions
+of EARLIER steps. A step or question whose condition does not hold is not asked,
+and the engine then uses the question's ``default``, so the default of every
+conditional question must be its "not applicable" answer: a choice without points
+(tests/advice/test_table.py checks both).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# Bump when a weight, rule or text of the advice changes meaning: stored
-# submissions record the version that produced their advice.
+# Bump when a weight, condition, rule, plan, measure or norm changes meaning: stored
+# submissions record the version that produced their advice. RULES_DIGEST is the digest
+# of the rules this version stands for (advisor/advice/digest.py); a test fails when the
+# rules change without a new version. After a bump, record it with `make engine-digest`.
 ENGINE_VERSION = "2026.11.1"
+RULES_DIGEST = "2026.11.1:d7761a0be8cf8be82e053eab00e96fb6da34ac826f0ac3b966583e11526fdf99"
 
 IMAP = "imap"
 M365 = "m365"
 NEUTRAL = "neutral"
 
+OPTION_NAMES: dict[str, Promise] = {
+    IMAP: _("IMAP mailbox"),
+    M365: _("Microsoft 365"),
+}
+
 # A verdict within this many points is a close call: worth a conversation.
 CLOSE_CALL_MARGIN = 3
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: Promise
-    imap: int = 0
-    m365: int = 0
-    reason: Promise | None = None
-
-
-@dataclass(frozen=True)
-class Question:
-    key: str
-    label: Promise
-    why: Promise  # "why we ask this", shown under the question
-    choices: tuple[Choice, ...]
-    default: str  # used by the ``advise`` command when an answer is missing
-
-    def choice(self, value: str) -> Choice:
-        for choice in self.choices:
-            if choice.value == value:
-                return choice
-        raise KeyError(value)
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    title: Promise
-    intro: Promise
-    questions: tuple[Question, ...]
 
 
 # A condition holds when ANY of its alternatives holds; an alternative holds
@@ -75,9 +60,81 @@ def when(*alternatives: dict[str, set[str] | str]) -> Condition:
     )
 
 
+def holds(condition: Condition, facts: Mapping[str, str]) -> bool:
+    """True when any alternative of the condition matches the facts (answers and more)."""
+    return any(
+        all(facts.get(key) in values for key, values in alternative.items())
+        for alternative in condition
+    )
+
+
 ALWAYS: Condition = ({},)
 REGULATED_SECTORS = {"legal", "healthcare", "financial"}
 SOME_SENSITIVE_DATA = {"some", "lots"}
+MORE_THAN_ONE = {"2_5", "6_15", "16_50", "51_plus"}
+GROWING = {"moderate", "strong"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: Promise
+    imap: int = 0
+    m365: int = 0
+    reason: Promise | None = None
+    # For narrow columns (lead list, dashboard) when the label is long.
+    short_label: Promise | None = None
+    # Team size only: the mailboxes this answer stands for, (fewest, most); None is open-ended.
+    users: tuple[int, int | None] | None = None
+    # How often demo leads (seed_demo) give this answer, relative to the other choices.
+    demo_weight: int = 1
+
+    @property
+    def short(self) -> Promise:
+        return self.short_label or self.label
+
+
+# The consultant brief lists the answers to questions that name one of these sections.
+BRIEF_TEAM = "team"
+BRIEF_SITUATION = "situation"
+BRIEF_REQUIREMENTS = "requirements"
+BRIEF_SECTIONS = (BRIEF_TEAM, BRIEF_SITUATION, BRIEF_REQUIREMENTS)
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    label: Promise
+    why: Promise  # "why we ask this", shown under the question
+    choices: tuple[Choice, ...]
+    default: str  # when not answered, or not asked; see the module docstring
+    condition: Condition = ALWAYS  # asked only when it holds on earlier steps' answers
+    brief: str | None = None  # the section of the consultant brief that lists the answer
+
+    def choice(self, value: str) -> Choice:
+        for choice in self.choices:
+            if choice.value == value:
+                return choice
+        raise KeyError(value)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(choice.value for choice in self.choices)
+
+
+# What a step of the wizard asks: questions from this table, or the contact details.
+ASK = "ask"
+CONTACT = "contact"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # also the step's URL: /vragen/<name>/
+    title: Promise
+    intro: Promise
+    questions: tuple[Question, ...] = ()
+    condition: Condition = ALWAYS  # the step is skipped when it does not hold
+    kind: str = ASK
 
 
 # --------------------------------------------------------------------------
@@ -98,24 +155,29 @@ STEPS: tuple[Step, ...] = (
                     "calendars and contacts is where the options differ."
                 ),
                 default="2_5",
+                brief=BRIEF_TEAM,
                 choices=(
-                    Choice("solo", _("Just me"), imap=3, reason=_(
+                    Choice("solo", _("Just me"), imap=3, users=(1, 1), demo_weight=35, reason=_(
                         "You work alone: a standard IMAP mailbox gives you the same inbox on "
                         "every device, which is often all you need."
                     )),
-                    Choice("2_5", _("2 to 5 people"), m365=1, reason=_(
+                    Choice("2_5", _("2 to 5 people"), m365=1, users=(2, 5), demo_weight=30,
+                           reason=_(
                         "With a few colleagues, shared mailboxes and calendars start to pay off, "
                         "and Microsoft 365 has them as standard."
                     )),
-                    Choice("6_15", _("6 to 15 people"), m365=3, reason=_(
+                    Choice("6_15", _("6 to 15 people"), m365=3, users=(6, 15), demo_weight=20,
+                           reason=_(
                         "With a team of this size, central management of accounts and security "
                         "saves time and mistakes; Microsoft 365 has it built in."
                     )),
-                    Choice("16_50", _("16 to 50 people"), m365=4, reason=_(
+                    Choice("16_50", _("16 to 50 people"), m365=4, users=(16, 50), demo_weight=10,
+                           reason=_(
                         "For a team of this size, managing every mailbox separately at a hosting "
                         "party becomes a burden; Microsoft 365 manages them centrally."
                     )),
-                    Choice("51_plus", _("More than 50 people"), m365=5, reason=_(
+                    Choice("51_plus", _("More than 50 people"), m365=5, users=(51, None),
+                           demo_weight=5, reason=_(
                         "An organisation of this size needs central management, policies and "
                         "collaboration, which Microsoft 365 offers and IMAP does not."
                     )),
@@ -129,17 +191,19 @@ STEPS: tuple[Step, ...] = (
                     "Then extra measures may be needed."
                 ),
                 default="general",
+                brief=BRIEF_REQUIREMENTS,
                 choices=(
-                    Choice("legal", _("Legal (lawyers, notaries, legal advice)"), m365=3, reason=_(
+                    Choice("legal", _("Legal (lawyers, notaries, legal advice)"), m365=3,
+                           short_label=_("Legal"), demo_weight=10, reason=_(
                         "The legal profession sets strict requirements for confidentiality; "
                         "Microsoft 365 offers more options for management and policy than a "
                         "standard IMAP mailbox."
                     )),
-                    Choice("healthcare", _("Healthcare"), m365=3, reason=_(
+                    Choice("healthcare", _("Healthcare"), m365=3, demo_weight=15, reason=_(
                         "Healthcare works with medical data, which calls for extra security "
                         "measures; Microsoft 365 offers more options for this."
                     )),
-                    Choice("financial", _("Financial services"), m365=3, reason=_(
+                    Choice("financial", _("Financial services"), m365=3, demo_weight=12, reason=_(
                         "Financial services work with confidential client data under supervision; "
                         "Microsoft 365 offers more options for management and policy."
                     )),
@@ -148,12 +212,14 @@ STEPS: tuple[Step, ...] = (
                         _("Another sector with sensitive personal data (for example HR, "
                           "childcare or coaching)"),
                         m365=2,
+                        short_label=_("Other, sensitive data"),
+                        demo_weight=18,
                         reason=_(
                             "Your sector handles sensitive personal data, so security weighs "
                             "more heavily; Microsoft 365 offers more options for this."
                         ),
                     ),
-                    Choice("general", _("Another sector")),
+                    Choice("general", _("Another sector"), demo_weight=45),
                 ),
             ),
             Question(
@@ -164,16 +230,17 @@ STEPS: tuple[Step, ...] = (
                     "confidential client files. Such data needs extra protection."
                 ),
                 default="no",
+                brief=BRIEF_REQUIREMENTS,
                 choices=(
-                    Choice("no", _("No, hardly ever"), imap=1, reason=_(
+                    Choice("no", _("No, hardly ever"), imap=1, demo_weight=45, reason=_(
                         "You rarely e-mail sensitive information, so basic filtering and "
                         "security are less of a concern."
                     )),
-                    Choice("some", _("Now and then"), m365=2, reason=_(
+                    Choice("some", _("Now and then"), m365=2, demo_weight=35, reason=_(
                         "You sometimes e-mail sensitive information; the advanced phishing and "
                         "spoofing detection of Microsoft 365 lowers the risk."
                     )),
-                    Choice("lots", _("Yes, regularly"), m365=4, reason=_(
+                    Choice("lots", _("Yes, regularly"), m365=4, demo_weight=20, reason=_(
                         "You regularly e-mail sensitive information; then additional measures "
                         "such as two-factor authentication and logging may be necessary, and "
                         "Microsoft 365 offers more of them."
@@ -188,6 +255,7 @@ STEPS: tuple[Step, ...] = (
                     "Microsoft 365 later is always possible, though."
                 ),
                 default="none",
+                brief=BRIEF_TEAM,
                 choices=(
                     Choice("none", _("No, it will stay about the same"), imap=1, reason=_(
                         "Your situation will stay about the same, so a simple solution keeps "
@@ -238,6 +306,7 @@ STEPS: tuple[Step, ...] = (
                     "Exchange also keeps calendar and contacts in sync."
                 ),
                 default="two",
+                brief=BRIEF_SITUATION,
                 choices=(
                     Choice("one", _("One device"), imap=1, reason=_(
                         "With one device, you need little synchronisation beyond your e-mail."
@@ -257,6 +326,7 @@ STEPS: tuple[Step, ...] = (
                     "supports this as standard; IMAP does not."
                 ),
                 default="none",
+                brief=BRIEF_SITUATION,
                 choices=(
                     Choice("none", _("No")),
                     Choice("few", _("One or two"), m365=2, reason=_(
@@ -379,6 +449,7 @@ STEPS: tuple[Step, ...] = (
                     "phishing (fake e-mails that steal passwords) and spoofing (forged senders)."
                 ),
                 default="important",
+                brief=BRIEF_REQUIREMENTS,
                 choices=(
                     Choice("basic", _("Basic protection is fine"), imap=1, reason=_(
                         "Basic protection is enough for you; many hosting providers offer basic "
@@ -419,13 +490,14 @@ STEPS: tuple[Step, ...] = (
                     "that asks for two-factor authentication or logging."
                 ),
                 default="no",
+                brief=BRIEF_REQUIREMENTS,
                 choices=(
-                    Choice("no", _("No")),
-                    Choice("unsure", _("I am not sure"), m365=1, reason=_(
+                    Choice("no", _("No"), demo_weight=55),
+                    Choice("unsure", _("I am not sure"), m365=1, demo_weight=30, reason=_(
                         "You are not sure whether requirements apply; it is worth checking, "
                         "and Microsoft 365 leaves room to meet them."
                     )),
-                    Choice("yes", _("Yes"), m365=5, reason=_(
+                    Choice("yes", _("Yes"), m365=5, demo_weight=15, reason=_(
                         "Security requirements are set for you; Microsoft 365 offers more "
                         "options for management and policy, and makes settings demonstrable."
                     )),
@@ -443,19 +515,21 @@ STEPS: tuple[Step, ...] = (
                 label=_("What do you use for e-mail now?"),
                 why=_("Where you start determines what a move involves."),
                 default="none",
+                brief=BRIEF_SITUATION,
                 choices=(
-                    Choice("none", _("Nothing yet, or I am starting a business")),
-                    Choice("pop", _("POP (e-mail downloaded to one computer)")),
-                    Choice("imap", _("IMAP at a hosting provider"), imap=1, reason=_(
+                    Choice("none", _("Nothing yet, or I am starting a business"), demo_weight=10),
+                    Choice("pop", _("POP (e-mail downloaded to one computer)"), demo_weight=10),
+                    Choice("imap", _("IMAP at a hosting provider"), imap=1, demo_weight=45,
+                           reason=_(
                         "You already use IMAP; staying with it is the smallest step if it "
                         "meets your needs."
                     )),
-                    Choice("m365", _("Microsoft 365 / Exchange"), m365=2, reason=_(
+                    Choice("m365", _("Microsoft 365 / Exchange"), m365=2, demo_weight=15, reason=_(
                         "You already use Microsoft 365; staying avoids a move and keeps what "
                         "you have set up."
                     )),
-                    Choice("google", _("Google Workspace (Gmail for business)")),
-                    Choice("other", _("Something else, or I do not know")),
+                    Choice("google", _("Google Workspace (Gmail for business)"), demo_weight=10),
+                    Choice("other", _("Something else, or I do not know"), demo_weight=10),
                 ),
             ),
             Question(
@@ -466,6 +540,7 @@ STEPS: tuple[Step, ...] = (
                     "up well and keep it that way."
                 ),
                 default="self",
+                brief=BRIEF_SITUATION,
                 choices=(
                     Choice("self", _("I do it myself")),
                     Choice("external", _("An IT partner"), m365=1, reason=_(
@@ -486,6 +561,7 @@ STEPS: tuple[Step, ...] = (
                     "monthly amount per user."
                 ),
                 default="balanced",
+                brief=BRIEF_SITUATION,
                 choices=(
                     Choice("minimal", _("As cheap as possible"), imap=3, reason=_(
                         "You want to keep costs as low as possible; an IMAP mailbox often comes "
@@ -501,9 +577,25 @@ STEPS: tuple[Step, ...] = (
             ),
         ),
     ),
+    # The last step: who gets the advice. Its form is the contact form, not questions.
+    Step(
+        name="contact",
+        kind=CONTACT,
+        title=_("Where shall we send your advice?"),
+        intro=_("Fill in your details and see your advice straight away."),
+    ),
 )
 
 QUESTIONS: dict[str, Question] = {q.key: q for step in STEPS for q in step.questions}
+
+
+def contact_step() -> Step:
+    """The step that asks for the contact details: the last one (a consistency test checks)."""
+    return next(step for step in STEPS if step.kind == CONTACT)
+
+
+def question_steps() -> tuple[Step, ...]:
+    return tuple(step for step in STEPS if step.kind == ASK)
 
 
 # --------------------------------------------------------------------------
@@ -563,6 +655,12 @@ class Plan:
     key: str
     name: Promise
     summary: Promise
+    # For narrow columns next to the verdict, which already says "Microsoft 365".
+    short_name: Promise | None = None
+
+    @property
+    def short(self) -> Promise:
+        return self.short_name or self.name
 
 
 PLANS: dict[str, Plan] = {
@@ -580,16 +678,16 @@ PLANS: dict[str, Plan] = {
         Plan("business_basic", _("Microsoft 365 Business Basic"), _(
             "Exchange mailbox plus Teams, OneDrive and Word, Excel and Outlook in the browser. "
             "For working together online."
-        )),
+        ), short_name=_("Business Basic")),
         Plan("business_standard", _("Microsoft 365 Business Standard"), _(
             "Everything in Business Basic plus Word, Excel and Outlook installed on your "
             "computers."
-        )),
+        ), short_name=_("Business Standard")),
         Plan("business_premium", _("Microsoft 365 Business Premium"), _(
             "Everything in Business Standard plus advanced security: Conditional Access (sign-in "
             "rules per user, device and location), Intune (managing and securing devices) and "
             "Defender for Office 365 (protection against phishing and malicious attachments)."
-        )),
+        ), short_name=_("Business Premium")),
     )
 }
 
@@ -668,7 +766,7 @@ MEASURES: tuple[Measure, ...] = (
             "they need, and a lost laptop must not open the mailbox."
         ),
         condition=when(
-            {"team_size": {"2_5", "6_15", "16_50", "51_plus"}},
+            {"team_size": MORE_THAN_ONE},
             {"sensitive_data": SOME_SENSITIVE_DATA},
             {"sector": REGULATED_SECTORS | {"other_sensitive"}},
             {"sector_requirements": "yes"},
@@ -785,25 +883,131 @@ NEXT_STEPS: tuple[NextStep, ...] = (
     )),
 )
 
-# Start simple, move later: the document says switching is always possible.
-MIGRATION_NOTE_CONDITION: Condition = when(
-    {"growth": {"moderate", "strong"}},
-    {"team_size": {"2_5", "6_15", "16_50", "51_plus"}},
-    {"sector_requirements": "unsure"},
+# --------------------------------------------------------------------------
+# Facts about the advice that notes and talking points may read besides the answers.
+# --------------------------------------------------------------------------
+
+VERDICT = "verdict"  # IMAP or M365
+CLEAR = "clear"  # "yes", or "no" for a close call
+HAS_QUESTION = "has_question"  # "yes" when the visitor typed a question (the brief only)
+FACTS: dict[str, frozenset[str]] = {
+    VERDICT: frozenset({IMAP, M365}),
+    CLEAR: frozenset({"yes", "no"}),
+    HAS_QUESTION: frozenset({"yes", "no"}),
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    key: str
+    condition: Condition  # on the answers, VERDICT and CLEAR
+    text: Promise
+    # Shown with the next steps instead of with the verdict.
+    with_next_steps: bool = False
+
+
+NOTES: tuple[Note, ...] = (
+    Note("close_call", when({CLEAR: "no"}), _(
+        "Your situation is close to the tipping point between the two options: both can work. "
+        "A short conversation about your way of working and plans helps to choose."
+    )),
+    # Start simple, move later: the document says switching is always possible.
+    Note("migration", when(
+        {VERDICT: IMAP, CLEAR: "no"},
+        {VERDICT: IMAP, "growth": GROWING},
+        {VERDICT: IMAP, "team_size": MORE_THAN_ONE},
+        {VERDICT: IMAP, "sector_requirements": "unsure"},
+    ), _(
+        "Starting with IMAP now is fine. The choice is not final: you can always move to "
+        "Microsoft 365 later, when your situation changes or your needs grow. Your e-mail moves "
+        "along."
+    ), with_next_steps=True),
+    Note("pop", when({"current_setup": "pop"}), _(
+        "You now use POP. With POP your e-mail is downloaded to one device and often removed "
+        "from the server, so your laptop and phone each show something different and a broken "
+        "computer can mean lost e-mail. That does not fit working on several devices, which is "
+        "why both options in this advice use a mailbox that stays on the server."
+    )),
 )
-MIGRATION_NOTE = _(
-    "Starting with IMAP now is fine. The choice is not final: you can always move to Microsoft "
-    "365 later, when your situation changes or your needs grow. Your e-mail moves along."
-)
-CLOSE_CALL_NOTE = _(
-    "Your situation is close to the tipping point between the two options: both can work. "
-    "A short conversation about your way of working and plans helps to choose."
-)
-POP_NOTE = _(
-    "You now use POP. With POP your e-mail is downloaded to one device and often removed from "
-    "the server, so your laptop and phone each show something different and a broken computer "
-    "can mean lost e-mail. That does not fit working on several devices, which is why both "
-    "options in this advice use a mailbox that stays on the server."
+
+
+# --------------------------------------------------------------------------
+# Talking points for the consultant's brief: every point whose condition holds,
+# in this order. Conditions read the answers, VERDICT, CLEAR and HAS_QUESTION.
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TalkingPoint:
+    key: str
+    condition: Condition
+    text: Promise
+
+
+TALKING_POINTS: tuple[TalkingPoint, ...] = (
+    TalkingPoint("question", when({HAS_QUESTION: "yes"}), _(
+        "Start with their own question (above): it tells you what is on their mind."
+    )),
+    TalkingPoint("close_call", when({CLEAR: "no"}), _(
+        "The advice is a close call. Ask what matters more to them, the lowest monthly cost or "
+        "integration and security, and decide together."
+    )),
+    TalkingPoint("imposed", when({"sector_requirements": "yes"}), _(
+        "Requirements are set for them. Ask for the exact wording (client contract, insurer, "
+        "regulator), so the set-up can be shown to meet it."
+    )),
+    TalkingPoint("unsure_requirements", when({"sector_requirements": "unsure"}), _(
+        "They do not know which security requirements apply. Ask about client contracts, their "
+        "cyber insurance policy and the norms of their sector."
+    )),
+    TalkingPoint("regulated", when({"sector": REGULATED_SECTORS}), _(
+        "Regulated sector: go through the norms in this brief and offer to record the security "
+        "settings, so they can show them at an audit."
+    )),
+    TalkingPoint("pop", when({"current_setup": "pop"}), _(
+        "They still use POP: their e-mail may live on one computer only. Plan the move to a "
+        "server mailbox first, so nothing gets lost."
+    )),
+    TalkingPoint("google", when({"current_setup": "google"}), _(
+        "They use Google Workspace now. Ask what they would miss, and plan moving mail, "
+        "calendars and files."
+    )),
+    TalkingPoint("imap_to_m365", when({"current_setup": "imap", VERDICT: M365}), _(
+        "They are on IMAP at a hosting provider: plan moving the mailboxes outside office hours "
+        "and changing the domain's mail settings (DNS)."
+    )),
+    TalkingPoint("already_m365", when({"current_setup": "m365"}), _(
+        "They already use Microsoft 365: check their current plan and security settings; a "
+        "review or an upgrade may be enough."
+    )),
+    TalkingPoint("no_it_support", when({"it_support": "none"}), _(
+        "Nobody looks after their IT: offer to set up and maintain it, for example with a "
+        "support contract."
+    )),
+    TalkingPoint("it_partner", when({"it_support": "external"}), _(
+        "They have an IT partner: find out who, and agree who sets up and manages what."
+    )),
+    TalkingPoint("cost_sensitive", when({"budget": "minimal", VERDICT: M365}), _(
+        "Cost matters most to them: show the estimate below and explain what the extra cost "
+        "buys them."
+    )),
+    TalkingPoint("growth", when({"growth": "strong"}), _(
+        "They expect strong growth: explain how licences grow with the team, and choose a "
+        "set-up that scales."
+    )),
+    TalkingPoint("shared_mailboxes", when({"shared_mailboxes": "many"}), _(
+        "Several shared mailboxes: make a list of the addresses and who needs access to each."
+    )),
+    TalkingPoint("office_licences", when({"office_apps": "desktop"}), _(
+        "They want Office installed: check the Office licences they already have, so they do "
+        "not pay twice."
+    )),
+    TalkingPoint("large_team", when({"team_size": "51_plus"}), _(
+        "More than 50 users: discuss managing their devices and moving in phases."
+    )),
+    TalkingPoint("next_step", ALWAYS, _(
+        "Agree on the next step: a proposal, a demonstration or a start date."
+    )),
 )
 
 # The feature comparison of the document: IMAP only has the first two as

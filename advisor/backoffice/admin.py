@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.forms import BaseInlineFormSet
+from django.forms.models import model_to_dict
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -264,7 +265,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("sector"), ordering="sector")
     def sector_label(self, obj: Submission) -> str:
-        return labels.short_label(labels.answer_label("sector", obj.sector))
+        return labels.short_answer_label("sector", obj.sector)
 
     @admin.display(description=_("team size"), ordering="team_size")
     def team_size_label(self, obj: Submission) -> str:
@@ -276,8 +277,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("plan"), ordering="plan")
     def plan_label(self, obj: Submission) -> str:
-        # The advice column already says "Microsoft 365"; "Business Premium" is enough here.
-        return str(labels.plan_label(obj.plan)).removeprefix("Microsoft 365 ")
+        return labels.short_plan_label(obj.plan)
 
     @admin.display(description=_("submitted"), ordering="created_at")
     def submitted(self, obj: Submission) -> str:
@@ -444,8 +444,8 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest,
                         extra_context: dict[str, Any] | None = None) -> HttpResponse:
         # One profile: the list would only ever hold one row, so open it directly.
-        profile = ConsultantProfile.objects.filter(pk=ConsultantProfile.SINGLETON_ID).first()
-        if profile is not None:
+        profile = ConsultantProfile.load()
+        if profile.pk is not None:
             return redirect("admin:advisor_consultantprofile_change", profile.pk)
         return redirect("admin:advisor_consultantprofile_add")
 
@@ -457,16 +457,9 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        from django.conf import settings
-
-        configured = settings.BRANDING
-        return {
-            **{key: configured.get(key, "") for key in ("consultant_name", "company_name",
-                                                        "email", "phone", "website", "kvk")},
-            "primary_color": configured.get("primary_color", "#1f4e79"),
-            "accent_color": configured.get("accent_color", "#e07a1f"),
-            "prices_as_of": DEFAULT_PRICES_AS_OF,
-        }
+        # A fresh install starts from the branding in settings, as the pages show it.
+        return {**model_to_dict(ConsultantProfile.from_settings(), fields=self.form.Meta.fields),
+                "prices_as_of": DEFAULT_PRICES_AS_OF}
 
     def save_model(self, request: HttpRequest, obj: ConsultantProfile, form: Any,
                    change: bool) -> None:

@@ -14,8 +14,7 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from advisor.advice.labels import VERDICT_CHOICES, choices_of, short_label
-from advisor.advice.table import PLANS
+from advisor.advice.labels import PLAN_CHOICES, VERDICT_CHOICES, choices_of
 from advisor.backoffice.leads import OVERDUE, follow_up_filter
 from advisor.models import FollowUpStatus, Submission
 
@@ -136,9 +135,8 @@ def dashboard_figures(*, today: date) -> dict[str, object]:
                        "axis_y": WEEK_CHART_HEIGHT - WEEK_AXIS_HEIGHT + 15,
                        "baseline": WEEK_CHART_HEIGHT - WEEK_AXIS_HEIGHT},
         "verdicts": bars(_counts("verdict"), VERDICT_CHOICES),
-        "sectors": bars(_counts("sector"),
-                        [(key, short_label(label)) for key, label in choices_of("sector")]),
-        "plans": bars(_counts("plan"), [(key, plan.name) for key, plan in PLANS.items()]),
+        "sectors": bars(_counts("sector"), choices_of("sector", short=True)),
+        "plans": bars(_counts("plan"), PLAN_CHOICES),
         "statuses": bars(statuses, FollowUpStatus.choices),
         "funnel": funnel(statuses),
     }

@@ -10,14 +10,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from advisor.advice import table as q
 from advisor.advice.labels import answer_label, plan_label, verdict_label
-from advisor.advice.table import QUESTIONS
 from advisor.models import OPEN_STATUSES, Submission
 from advisor.reports.report import read_stored_report, report_download, report_filename
 
@@ -84,23 +83,11 @@ class LinkStatus:
         return self.state == LINK_ACTIVE
 
 
-def link_expiry(submission: Submission) -> datetime:
-    # Rows stored before links had an expiry count the period from the submission date,
-    # as the result page does (selectors.shared_submission_or_404).
-    return submission.link_expires_at or (
-        submission.created_at + timedelta(days=settings.SHARE_LINK_DAYS)
-    )
-
-
 def link_status(submission: Submission, *, now: datetime) -> LinkStatus:
     if submission.link_revoked_at is not None:
         return LinkStatus(LINK_REVOKED, submission.link_revoked_at)
-    expiry = link_expiry(submission)
+    expiry = submission.link_expires_at
     return LinkStatus(LINK_EXPIRED if expiry <= now else LINK_ACTIVE, expiry)
-
-
-def revocable(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
-    return queryset.filter(Q(link_revoked_at__isnull=True))
 
 
 # --- CSV for Dutch Excel ------------------------------------------------------------------
@@ -121,7 +108,7 @@ def csv_header() -> list[str]:
         _("Sector"), _("Team size"), _("Advice"), _("Clear advice"), _("Suggested plan"),
         _("Follow-up status"), _("Next follow-up"), _("Notes"), _("Question for the consultant"),
         _("Language"), _("Consent given at"), _("Privacy statement version"),
-        *(str(question.label) for question in QUESTIONS.values()),
+        *(str(question.label) for question in q.QUESTIONS.values()),
     ]
 
 
@@ -139,7 +126,7 @@ def csv_row(submission: Submission) -> list[str]:
         submission.notes, submission.question, submission.language,
         when(submission.consent_at), submission.consent_version,
         *(answer_label(key, submission.answers[key]) if key in submission.answers else ""
-          for key in QUESTIONS),
+          for key in q.QUESTIONS),
     )]
 
 

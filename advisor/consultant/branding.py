@@ -1,12 +1,12 @@
-"""The consultant's branding: the profile edited in the back office, else settings.BRANDING.
+"""The consultant's branding: the profile edited in the back office (ConsultantProfile.load).
 
 Read from the database on every call (one query by primary key), so a change in the back
 office shows in the next page, mail and PDF of every process, without a deploy or a cache
-to clear. Pages read it lazily, at most once per request (see context_processors.py).
+to clear. Pages read it lazily, at most once per request (see web/context_processors.py).
+Only while the database is down do pages fall back to settings.BRANDING (branding_offline).
 """
 
 import hashlib
-import re
 from dataclasses import dataclass, fields
 from pathlib import Path, PurePath
 
@@ -17,7 +17,12 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from advisor.lib.digests import file_digest
-from advisor.models import ConsultantProfile
+from advisor.models import (
+    DEFAULT_ACCENT_COLOR,
+    DEFAULT_PRIMARY_COLOR,
+    ConsultantProfile,
+    color_or_default,
+)
 
 
 @dataclass(frozen=True)
@@ -56,37 +61,39 @@ class Branding:
         return "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
 
 
-DEFAULT_COLORS = {"primary_color": "#1f4e79", "accent_color": "#e07a1f"}
-# Colours end up inside a <style> block: only plain hex values may pass.
-HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 TEXT_FIELDS = ("consultant_name", "company_name", "email", "phone", "website", "kvk")
 
 
 def get_branding() -> Branding:
-    profile = ConsultantProfile.objects.filter(pk=ConsultantProfile.SINGLETON_ID).first()
-    configured = {f: str(settings.BRANDING.get(f, "")) for f in (*TEXT_FIELDS, "logo")}
-    for key, default in DEFAULT_COLORS.items():
-        configured[key] = str(settings.BRANDING.get(key, default))
-    if profile is not None:
-        configured.update({f: getattr(profile, f) for f in TEXT_FIELDS})
-        configured["primary_color"] = profile.primary_color
-        configured["accent_color"] = profile.accent_color
-    for key, default in DEFAULT_COLORS.items():
-        if not HEX_COLOR.match(configured[key]):
-            configured[key] = default
+    return branding_of(ConsultantProfile.load())
 
-    if profile is not None and profile.logo:
-        configured["logo"] = profile.logo.name
-        return Branding(**configured, logo_file=profile.logo.name, logo_url=reverse(
-            "brand_logo", kwargs={"name": PurePath(profile.logo.name).name}))
-    logo_url, logo_path = _static_logo(configured["logo"])
-    return Branding(**configured, logo_url=logo_url, logo_path=logo_path)
+
+def branding_offline() -> Branding:
+    """The branding without the database (settings.BRANDING), for pages about its outage."""
+    return branding_of(ConsultantProfile.from_settings())
+
+
+def branding_of(profile: ConsultantProfile) -> Branding:
+    texts = {name: getattr(profile, name) for name in TEXT_FIELDS}
+    # Colours end up inside a <style> block: a row saved around the validator is refused.
+    colours = {
+        "primary_color": color_or_default(profile.primary_color, DEFAULT_PRIMARY_COLOR),
+        "accent_color": color_or_default(profile.accent_color, DEFAULT_ACCENT_COLOR),
+    }
+    if profile.logo:
+        # An uploaded logo lives in the media storage (perhaps S3): the PDF gets its bytes.
+        name = profile.logo.name
+        return Branding(**texts, **colours, logo=name, logo_file=name, logo_url=reverse(
+            "brand_logo", kwargs={"name": PurePath(name).name}))
+    logo = settings.BRANDING["logo"]
+    logo_url, logo_path = _static_logo(logo)
+    return Branding(**texts, **colours, logo=logo, logo_url=logo_url, logo_path=logo_path)
 
 
 def uploaded_logo_name(name: str) -> str | None:
     """The current uploaded logo's name in the media storage when `name` is its file name."""
-    profile = ConsultantProfile.objects.filter(pk=ConsultantProfile.SINGLETON_ID).first()
-    if profile is None or not profile.logo or PurePath(profile.logo.name).name != name:
+    profile = ConsultantProfile.load()
+    if not profile.logo or PurePath(profile.logo.name).name != name:
         return None
     return profile.logo.name
 

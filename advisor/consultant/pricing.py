@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from advisor.advice.table import PLANS
+from advisor.advice import table as q
 from advisor.models import ConsultantProfile, PlanPrice
 
 # Starting point for a fresh install: Microsoft's Dutch list prices (annual commitment) and
@@ -24,16 +24,6 @@ DEFAULT_PRICES: dict[str, Decimal] = {
     "business_premium": Decimal("20.60"),
 }
 DEFAULT_PRICES_AS_OF = date(2025, 4, 1)
-
-# How many mailboxes each team-size answer stands for: (fewest, most); None is open-ended.
-TEAM_SIZE_USERS: dict[str, tuple[int, int | None]] = {
-    "solo": (1, 1),
-    "2_5": (2, 5),
-    "6_15": (6, 15),
-    "16_50": (16, 50),
-    "51_plus": (51, None),
-}
-
 
 @dataclass(frozen=True)
 class PriceTable:
@@ -79,21 +69,24 @@ def euros(amount: Decimal) -> str:
 
 
 def get_price_table() -> PriceTable:
-    profile = ConsultantProfile.objects.filter(pk=ConsultantProfile.SINGLETON_ID).first()
-    if profile is None:
+    profile = ConsultantProfile.load()
+    if profile.pk is None:
         return PriceTable(prices=dict(DEFAULT_PRICES), as_of=DEFAULT_PRICES_AS_OF)
     stored = dict(
         PlanPrice.objects.filter(profile=profile).values_list("plan", "monthly_price")
     )
     return PriceTable(
-        prices={plan: stored.get(plan, DEFAULT_PRICES[plan]) for plan in PLANS},
+        prices={plan: stored.get(plan, DEFAULT_PRICES[plan]) for plan in q.PLANS},
         as_of=profile.prices_as_of,
     )
 
 
 def estimate_monthly_cost(*, plan: str, team_size: str, table: PriceTable) -> CostEstimate:
     price = table.prices[plan]
-    users_min, users_max = TEAM_SIZE_USERS[team_size]
+    # How many mailboxes the team-size answer stands for: the table's choice says.
+    users = q.QUESTIONS["team_size"].choice(team_size).users
+    assert users is not None, "the table's consistency test gives every team size its users"
+    users_min, users_max = users
     return CostEstimate(
         plan=plan,
         price_per_user=price,

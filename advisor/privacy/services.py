@@ -6,7 +6,8 @@ the consultant's notes), the PDF report files, the outgoing mails (linked by for
 the submission they are about: the advice mail, shares and the consultant's notification;
 or sent to their address), and an unfinished questionnaire in a session (at most
 SESSION_COOKIE_AGE old). Mails are found by those links and by the exact address, never by
-searching mail texts.
+searching mail texts; sessions by the keyed digest of the address (privacy/sessions.py),
+never by decoding every session.
 """
 
 import calendar
@@ -14,7 +15,6 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from advisor.models import OutgoingMail, Submission
+from advisor.privacy.sessions import SessionStore, sessions_holding
 
 logger = logging.getLogger(__name__)
 
@@ -81,32 +82,6 @@ def mails_of(email: str) -> QuerySet[OutgoingMail]:
     )
 
 
-def _session_model() -> Any | None:
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    # Only database-backed sessions can be searched; cookie sessions live in the browser.
-    return store.get_model_class() if hasattr(store, "get_model_class") else None
-
-
-def _holds_address(value: Any, wanted: str) -> bool:
-    if isinstance(value, str):
-        return value.strip().casefold() == wanted
-    if isinstance(value, dict):
-        return any(_holds_address(item, wanted) for item in value.values())
-    if isinstance(value, list | tuple):
-        return any(_holds_address(item, wanted) for item in value)
-    return False
-
-
-def _sessions_with(email: str) -> list[Any]:
-    """Unexpired sessions holding this address: an unfinished questionnaire's contact step."""
-    model = _session_model()
-    if model is None:
-        return []
-    wanted = email.strip().casefold()
-    live = model.objects.filter(expire_date__gt=timezone.now())
-    return [session for session in live.iterator() if _holds_address(session.get_decoded(), wanted)]
-
-
 # --- Export ---
 
 def _json_value(value: Any) -> Any:
@@ -142,8 +117,9 @@ def export_personal_data(*, email: str) -> dict[str, Any]:
         ],
         "mails": [_as_dict(mail, exclude={"headers"}) for mail in mails],
         "unfinished_questionnaires": [
+            # Only the sessions found by the address's digest are decoded, for their content.
             {"expires_at": session.expire_date.isoformat(), "data": session.get_decoded()}
-            for session in _sessions_with(email)
+            for session in sessions_holding(email)
         ],
     }
 
@@ -183,11 +159,9 @@ def erase_personal_data(*, email: str) -> Removed:
         submissions, files, mails = _delete_submissions(
             submissions_of(email), extra_mails=_mails_to(email)
         )
-        sessions = _sessions_with(email)
-        for session in sessions:
-            session.delete()
+        sessions, _counts = sessions_holding(email).delete()
     removed = Removed(submissions=submissions, files=_delete_files(files), mails=mails,
-                      sessions=len(sessions))
+                      sessions=sessions)
     logger.info("Erased personal data on request: %s", removed)
     return removed
 
@@ -228,8 +202,5 @@ def purge_expired(*, now: datetime | None = None, months: int | None = None) -> 
 
 
 def _purge_expired_sessions(now: datetime) -> int:
-    model = _session_model()
-    if model is None:
-        return 0
-    count, _counts = model.objects.filter(expire_date__lt=now).delete()
+    count, _counts = SessionStore.get_model_class().objects.filter(expire_date__lt=now).delete()
     return count

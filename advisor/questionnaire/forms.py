@@ -3,6 +3,7 @@
 import logging
 import re
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -15,7 +16,8 @@ from django.utils.safestring import SafeString
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from advisor.advice.table import STEPS, Step
+from advisor.advice import table as q
+from advisor.advice.table import Step, holds
 
 WHY_WE_ASK = _("Why we ask this")
 PHONE_INVALID = _("Enter a phone number with digits only, for example 06 12345678.")
@@ -79,8 +81,25 @@ class HoneypotField(forms.CharField):
         )
 
 
+class QuestionsForm(forms.Form):
+    """The questions of one step (``wizard_step``) that are asked, given the earlier answers:
+    a question whose condition does not hold on them is left out of the form."""
+
+    wizard_step: Step
+
+    def __init__(self, *args: Any, answers: Mapping[str, str] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in self.wizard_step.questions:
+            if not holds(question.condition, answers or {}):
+                del self.fields[question.key]
+
+
 def step_form(step: Step) -> type[forms.Form]:
-    """One form class per questionnaire step: a required radio list per question."""
+    """The form class of a step: a required radio list per question, named by its key, or the
+    contact form for the contact step. Both carry the step, for its title and intro."""
+    if step.kind == q.CONTACT:
+        return type("ContactStepForm", (ContactForm,), {"wizard_step": step})
     fields = {
         question.key: forms.ChoiceField(
             label=question.label,
@@ -92,7 +111,12 @@ def step_form(step: Step) -> type[forms.Form]:
         )
         for question in step.questions
     }
-    return type(f"{step.name.title()}Form", (forms.Form,), fields)
+    return type(f"{step.name.title()}Form", (QuestionsForm,), {"wizard_step": step, **fields})
+
+
+def wizard_forms() -> list[tuple[str, type[forms.Form]]]:
+    """(step name, form class) for every step of the table, in order: formtools' form_list."""
+    return [(step.name, step_form(step)) for step in q.STEPS]
 
 
 def _consent_label() -> str:
@@ -149,12 +173,6 @@ class ContactForm(forms.Form):
             logger.info("Contact form refused: sent too soon after the questionnaire started")
             raise forms.ValidationError(TOO_FAST, code="too_fast")
         return cleaned
-
-
-STEP_FORMS: list[tuple[str, type[forms.Form]]] = [
-    *[(step.name, step_form(step)) for step in STEPS],
-    ("contact", ContactForm),
-]
 
 
 SHARE_NOTHING_CHOSEN = _("Choose where to send the link: your own address, a colleague or both.")

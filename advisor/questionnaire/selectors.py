@@ -1,10 +1,8 @@
 """Reading submissions for the public pages."""
 
 import re
-from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,15 +18,9 @@ def shared_submission_or_404(token: str) -> Submission:
     if not TOKEN_SHAPE.fullmatch(token):
         # Never a token (a NUL byte would even make PostgreSQL refuse the query): 404 at once.
         raise Http404
-    now = timezone.now()
-    live = Q(link_expires_at__gt=now) | Q(
-        # Rows stored before links expired: count the period from the submission date.
-        link_expires_at__isnull=True,
-        created_at__gt=now - timedelta(days=settings.SHARE_LINK_DAYS),
-    )
-    return get_object_or_404(
-        Submission.objects.filter(live, link_revoked_at__isnull=True), token=token
-    )
+    live = Submission.objects.filter(link_expires_at__gt=timezone.now(),
+                                     link_revoked_at__isnull=True)
+    return get_object_or_404(live, token=token)
 
 
 def shares_left(submission: Submission) -> int:

@@ -27,26 +27,11 @@ def create_submission(
 ) -> Submission:
     """Compute the advice for the answers and store it with the contact details and consent."""
     advice = advise(answers)
-    submission = Submission.objects.create(
-        idempotency_key=idempotency_key,
-        language=language,
-        answers=dict(advice.answers),
-        advice=advice.as_dict(),
-        engine_version=advice.engine_version,
-        verdict=advice.verdict,
-        clear=advice.clear,
-        plan=advice.plan,
-        sector=advice.answers["sector"],
-        team_size=advice.answers["team_size"],
-        name=contact["name"],
-        company=contact["company"],
-        email=contact["email"],
-        phone=contact.get("phone", ""),
-        question=contact.get("question", ""),
-        consent_at=timezone.now(),
-        consent_version=PRIVACY_STATEMENT_VERSION,
-        link_expires_at=timezone.now() + timedelta(days=settings.SHARE_LINK_DAYS),
+    submission = Submission.from_advice(
+        advice.as_dict(), contact=contact, language=language,
+        consent_version=PRIVACY_STATEMENT_VERSION, idempotency_key=idempotency_key,
     )
+    submission.save()
     # Same transaction: the consultant is told about every stored submission, and only those,
     # and the visitor gets the advice promised at the contact step. The jobs that send the
     # mails and render the PDF are deferred when this transaction commits.
@@ -56,23 +41,24 @@ def create_submission(
     return submission
 
 
-def submit_once(
+def submit_questionnaire(
     *, idempotency_key: str, answers: Mapping[str, str], contact: Mapping[str, Any],
     language: str,
-) -> tuple[Submission, bool]:
-    """create_submission at most once per key: a double click, a resubmit or two requests at
-    once give the same submission and one set of mails. Returns (submission, created)."""
+) -> Submission:
+    """The completed questionnaire, stored once per key: a double click, a resubmit or two
+    requests at once give the same submission and one set of mails. Returns the submission
+    whose result page the visitor goes to."""
     try:
         # A savepoint: a duplicate key undoes this attempt, its queued mails included.
         with transaction.atomic():
             return create_submission(answers=answers, contact=contact, language=language,
-                                     idempotency_key=idempotency_key), True
+                                     idempotency_key=idempotency_key)
     except IntegrityError:
         # The unique key: another request stored this questionnaire first.
         existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise
-        return existing, False
+        return existing
 
 
 class ShareLimitReached(Exception):

@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from advisor.advice import table as q
-from advisor.advice.engine import NOTES, Advice
+from advisor.advice.engine import Advice
 from advisor.models import Submission
 
 FEATURE_MARKS = {
@@ -48,12 +48,14 @@ def score_bars(advice: Advice) -> list[dict[str, Any]]:
             "percent": round(100 * advice.scores[option] / top),
             "chosen": option == advice.verdict,
         }
-        for option, advice_name in ((q.M365, _("Microsoft 365")), (q.IMAP, _("IMAP mailbox")))
+        for option, advice_name in ((q.M365, q.OPTION_NAMES[q.M365]),
+                                    (q.IMAP, q.OPTION_NAMES[q.IMAP]))
     ]
 
 
 def result_context(submission: Submission) -> dict[str, Any]:
     advice = Advice.from_dict(submission.advice)
+    notes = [note for note in q.NOTES if note.key in advice.notes]
     return {
         "submission": submission,
         "advice": advice,
@@ -64,7 +66,7 @@ def result_context(submission: Submission) -> dict[str, Any]:
         "answers": answer_rows(submission.answers),
         "plan": advice.plan_info,
         "measures": advice.security_measures,
-        # The migration path belongs with the next steps; the other notes with the verdict.
-        "summary_notes": [NOTES[key] for key in advice.notes if key != "migration"],
-        "migration_note": NOTES["migration"] if "migration" in advice.notes else None,
+        # Notes go with the verdict, or (the migration path) with the next steps.
+        "summary_notes": [note.text for note in notes if not note.with_next_steps],
+        "migration_note": next((note.text for note in notes if note.with_next_steps), None),
     }

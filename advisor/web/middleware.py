@@ -50,7 +50,7 @@ class EmbeddingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         origins = settings.EMBED_ALLOWED_ORIGINS
-        match = getattr(request, "resolver_match", None)
+        match = request.resolver_match
         if origins and match is not None and match.namespace in EMBEDDABLE_NAMESPACES:
             policy = getattr(response, "_csp_config", settings.SECURE_CSP)
             if policy:

@@ -26,25 +26,49 @@ ISSUE_KEYS = {
 }
 
 
-def all_conditions():
+def answer_conditions():
+    """Conditions that read the answers only."""
     yield from (rule.condition for rule in q.DECISIVE_RULES)
     yield from (rule.condition for rule in q.PLAN_RULES)
     yield from (measure.condition for measure in q.MEASURES)
     yield from (rule.condition for rule in q.NORM_RULES)
     yield from (step.condition for step in q.NEXT_STEPS)
-    yield q.MIGRATION_NOTE_CONDITION
+    yield from (step.condition for step in q.STEPS)
+    yield from (question.condition for question in q.QUESTIONS.values())
 
 
-def test_questions_and_choices_are_exactly_the_agreed_keys_and_values():
-    assert {key: [c.value for c in question.choices] for key, question in q.QUESTIONS.items()} \
-        == ISSUE_KEYS
+def fact_conditions():
+    """Conditions that may also read facts about the advice (verdict, close call, question)."""
+    yield from (note.condition for note in q.NOTES)
+    yield from (point.condition for point in q.TALKING_POINTS)
 
 
-def test_every_step_has_questions_and_question_keys_are_unique():
+def keys_read(condition) -> set[str]:
+    return {key for alternative in condition for key in alternative}
+
+
+def test_the_agreed_keys_and_values_are_all_still_there_in_their_order():
+    # Stored answers and the advise command's JSON use them: a question or choice may be
+    # added, none renamed or removed.
+    for key, values in ISSUE_KEYS.items():
+        assert key in q.QUESTIONS, key
+        table_values = [value for value in q.QUESTIONS[key].values if value in values]
+        assert table_values == values, key
+
+
+def test_every_question_step_has_questions_and_question_keys_are_unique():
     keys = [question.key for step in q.STEPS for question in step.questions]
-    assert all(step.questions for step in q.STEPS)
+    assert all(step.questions for step in q.question_steps())
     assert len(keys) == len(set(keys))
-    assert 4 <= len(q.STEPS) <= 6
+    assert 4 <= len(q.question_steps()) <= 6
+    assert len({step.name for step in q.STEPS}) == len(q.STEPS)
+
+
+def test_the_last_step_asks_for_the_contact_details_and_is_always_shown():
+    last = q.STEPS[-1]
+    assert last.kind == q.CONTACT and not last.questions and last.condition == q.ALWAYS
+    assert [step.kind for step in q.STEPS[:-1]] == [q.ASK] * (len(q.STEPS) - 1)
+    assert q.contact_step() is last
 
 
 def test_every_visible_text_is_translatable():
@@ -54,11 +78,14 @@ def test_every_visible_text_is_translatable():
             assert isinstance(question.label, Promise)
             assert isinstance(question.why, Promise), f"{question.key} needs a 'why we ask this'"
             for choice in question.choices:
-                assert isinstance(choice.label, Promise)
+                assert isinstance(choice.label, Promise) and isinstance(choice.short, Promise)
     texts = [*q.NORMS.values(), *(p.name for p in q.PLANS.values()),
+             *(p.short for p in q.PLANS.values()),
              *(p.summary for p in q.PLANS.values()), *(s.text for s in q.NEXT_STEPS),
              *(m.title for m in q.MEASURES), *(m.why for m in q.MEASURES),
-             *(f.label for f in q.FEATURES), *(r.reason for r in q.DECISIVE_RULES)]
+             *(f.label for f in q.FEATURES), *(r.reason for r in q.DECISIVE_RULES),
+             *(n.text for n in q.NOTES), *(t.text for t in q.TALKING_POINTS),
+             *q.OPTION_NAMES.values()]
     assert all(isinstance(text, Promise) for text in texts)
 
 
@@ -75,12 +102,54 @@ def test_every_default_is_one_of_its_choices():
         question.choice(question.default)
 
 
-@pytest.mark.parametrize("condition", list(all_conditions()))
+@pytest.mark.parametrize("condition", list(answer_conditions()))
 def test_conditions_only_name_existing_questions_and_answers(condition):
     for alternative in condition:
         for key, values in alternative.items():
             assert key in q.QUESTIONS, key
-            assert values <= {c.value for c in q.QUESTIONS[key].choices}, (key, values)
+            assert values <= set(q.QUESTIONS[key].values), (key, values)
+
+
+@pytest.mark.parametrize("condition", list(fact_conditions()))
+def test_notes_and_talking_points_only_name_existing_answers_and_facts(condition):
+    for alternative in condition:
+        for key, values in alternative.items():
+            known = q.QUESTIONS[key].values if key in q.QUESTIONS else q.FACTS.get(key)
+            assert known is not None, f"{key} is neither a question nor a fact"
+            assert values <= set(known), (key, values)
+
+
+def test_a_conditional_step_or_question_only_reads_answers_of_earlier_steps():
+    earlier: set[str] = set()
+    for step in q.STEPS:
+        assert keys_read(step.condition) <= earlier, step.name
+        for question in step.questions:
+            assert keys_read(question.condition) <= earlier, question.key
+        earlier |= {question.key for question in step.questions}
+
+
+def test_a_question_that_may_not_be_asked_defaults_to_a_not_applicable_answer():
+    # The engine scores a question that was not asked as its default: that answer must not
+    # move the advice, so it carries no points and no reason.
+    for step in q.question_steps():
+        for question in step.questions:
+            if question.condition == q.ALWAYS and step.condition == q.ALWAYS:
+                continue
+            default = question.choice(question.default)
+            assert (default.imap, default.m365, default.reason) == (0, 0, None), question.key
+
+
+def test_every_team_size_stands_for_a_number_of_users_and_only_team_size_does():
+    for question in q.QUESTIONS.values():
+        for choice in question.choices:
+            assert (choice.users is not None) == (question.key == "team_size"), choice.value
+
+
+def test_demo_weights_give_every_question_an_answer_and_brief_sections_exist():
+    for question in q.QUESTIONS.values():
+        assert all(choice.demo_weight >= 0 for choice in question.choices)
+        assert sum(choice.demo_weight for choice in question.choices) > 0, question.key
+        assert question.brief in (None, *q.BRIEF_SECTIONS), question.key
 
 
 def test_plan_rules_name_known_plans_and_each_verdict_always_finds_a_plan():

@@ -30,9 +30,9 @@ from advisor.backoffice.site import BackOfficeAuthenticationForm
 from advisor.models import FollowUpStatus, MailStatus, OutgoingMail, Submission
 from tests.factories import (
     PASSWORD,
-    lead_fields,
     make_lead,
     make_staff,
+    new_lead,
     stored_report,
     verified_client,
 )
@@ -166,8 +166,8 @@ def test_a_list_page_takes_the_same_number_of_queries_whatever_the_number_of_lea
     for total in (5, 50, 500):
         missing = total - Submission.objects.count()
         Submission.objects.bulk_create([
-            Submission(**lead_fields(answers={"sector": "legal"}, company=f"Bakkerij {n}",
-                                     next_follow_up=timezone.localdate() - timedelta(days=1)))
+            new_lead(answers={"sector": "legal"}, company=f"Bakkerij {n}",
+                     next_follow_up=timezone.localdate() - timedelta(days=1))
             for n in range(missing)
         ])
         counts[total] = page_queries(consultant, reverse(LIST) + query)
@@ -324,7 +324,7 @@ def test_the_zip_holds_one_valid_pdf_per_selected_lead(consultant, media):
 
 def test_the_zip_refuses_more_leads_than_one_download_can_render(consultant):
     Submission.objects.bulk_create(
-        [Submission(**lead_fields()) for _ in range(ZIP_MAX_REPORTS + 1)]
+        [new_lead() for _ in range(ZIP_MAX_REPORTS + 1)]
     )
     response = run_action(consultant, "download_reports_zip", [], select_across="1", follow=True)
     assert response["Content-Type"].startswith("text/html")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from advisor.backoffice.dashboard import WEEKS, dashboard_figures
 from advisor.models import FollowUpStatus, Submission
-from tests.factories import lead_fields, make_lead, make_staff, verified_client
+from tests.factories import make_lead, make_staff, new_lead, verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_the_dashboard_takes_the_same_number_of_queries_whatever_the_number_of_l
     counts = []
     for total in (5, 50, 500):
         Submission.objects.bulk_create([
-            Submission(**lead_fields(created_at=timezone.now() - timedelta(days=n % 300)))
+            new_lead(created_at=timezone.now() - timedelta(days=n % 300))
             for n in range(total - Submission.objects.count())
         ])
         with CaptureQueriesContext(connection) as queries:

@@ -10,7 +10,6 @@ from advisor.advice import table as q
 from advisor.consultant.pricing import (
     DEFAULT_PRICES,
     DEFAULT_PRICES_AS_OF,
-    TEAM_SIZE_USERS,
     PriceTable,
     estimate_monthly_cost,
     get_price_table,
@@ -23,7 +22,9 @@ TABLE = PriceTable(prices=dict(DEFAULT_PRICES), as_of=date(2026, 3, 1))
 
 def test_every_plan_has_a_default_price_and_every_team_size_a_number_of_users():
     assert set(DEFAULT_PRICES) == set(q.PLANS)
-    assert set(TEAM_SIZE_USERS) == {c.value for c in q.QUESTIONS["team_size"].choices}
+    for choice in q.QUESTIONS["team_size"].choices:
+        low, high = choice.users
+        assert low >= 1 and (high is None or high >= low), choice.value
 
 
 def test_a_fresh_install_uses_the_default_prices():

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -17,18 +16,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from advisor.lib.log_redaction import RedactPersonalData, redact
-from advisor.models import MailKind, OutgoingMail, Submission
+from advisor.models import IndexedSession, MailKind, OutgoingMail, Submission
+from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
 from advisor.privacy.services import (
     erase_personal_data,
     export_personal_data,
     months_before,
     purge_expired,
 )
-from advisor.questionnaire.services import (
-    PRIVACY_STATEMENT_VERSION,
-    create_submission,
-    share_report,
-)
+from advisor.questionnaire.services import create_submission, share_report
 from tests.conftest import ANSWERS, CONTACT
 
 pytestmark = pytest.mark.django_db
@@ -129,14 +125,14 @@ def test_purge_removes_old_mails_orphaned_reports_and_expired_sessions(media):
     orphan.write_bytes(b"%PDF")
     hours_ago = (timezone.now() - timedelta(hours=2)).timestamp()
     os.utime(orphan, (hours_ago, hours_ago))
-    Session.objects.create(session_key="x" * 32, session_data="{}",
+    IndexedSession.objects.create(session_key="x" * 32, session_data="{}",
                            expire_date=timezone.now() - timedelta(days=1))
 
     removed = purge_expired()
 
     assert OutgoingMail.objects.count() == 0
     assert files_in(media) == []
-    assert not Session.objects.exists()
+    assert not IndexedSession.objects.exists()
     assert removed.sessions == 1
 
 

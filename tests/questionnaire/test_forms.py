@@ -2,8 +2,13 @@
 
 import pytest
 
-from advisor.advice.table import STEPS
-from advisor.questionnaire.forms import CONSENT_REQUIRED, PHONE_INVALID, STEP_FORMS, ContactForm
+from advisor.advice import table as q
+from advisor.questionnaire.forms import (
+    CONSENT_REQUIRED,
+    PHONE_INVALID,
+    ContactForm,
+    wizard_forms,
+)
 
 VALID_CONTACT = {
     "name": "Eva Jansen", "company": "Jansen Advocatuur", "email": "eva@jansen.nl",
@@ -11,11 +16,14 @@ VALID_CONTACT = {
 }
 
 
-def test_there_is_one_form_per_topic_step_plus_the_contact_step():
-    assert [name for name, _ in STEP_FORMS] == [step.name for step in STEPS] + ["contact"]
+def test_there_is_one_form_per_step_of_the_table_and_the_last_asks_for_contact_details():
+    forms = wizard_forms()
+    assert [name for name, _ in forms] == [step.name for step in q.STEPS]
+    assert issubclass(forms[-1][1], ContactForm)
 
 
-@pytest.mark.parametrize(("step", "form_class"), list(zip(STEPS, STEP_FORMS, strict=False)))
+@pytest.mark.parametrize(("step", "form_class"),
+                         list(zip(q.question_steps(), wizard_forms(), strict=False)))
 def test_each_step_form_has_a_required_field_per_question_with_its_choices(step, form_class):
     form = form_class[1]()
     assert list(form.fields) == [question.key for question in step.questions]
@@ -27,7 +35,7 @@ def test_each_step_form_has_a_required_field_per_question_with_its_choices(step,
 
 
 def test_an_unknown_choice_value_is_rejected_with_a_clear_message():
-    form = STEP_FORMS[0][1](data={"team_size": "9000", "sector": "general",
+    form = wizard_forms()[0][1](data={"team_size": "9000", "sector": "general",
                                   "sensitive_data": "no", "growth": "none"})
     assert not form.is_valid()
     assert list(form.errors) == ["team_size"]

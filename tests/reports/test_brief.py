@@ -10,14 +10,14 @@ from pypdf import PdfReader
 from advisor.advice import table as q
 from advisor.advice.engine import Advice
 from advisor.models import ConsultantProfile, PlanPrice
-from advisor.reports.brief import TALKING_POINTS, brief_filename, talking_points
+from advisor.reports.brief import brief_filename, talking_points
 from tests.factories import make_lead, make_staff, verified_client
 
 pytestmark = pytest.mark.django_db
 
 PRACTICE = {"team_size": "6_15", "sector": "healthcare", "sensitive_data": "lots",
             "current_setup": "pop", "it_support": "none", "growth": "strong"}
-POINT = {point.key: point.text for point in TALKING_POINTS}
+POINT = {point.key: point.text for point in q.TALKING_POINTS}
 
 
 @pytest.fixture

@@ -18,16 +18,15 @@ from urllib.parse import urlencode
 
 import psycopg
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.utils import OperationalError
 from django.test import Client
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from advisor.models import MailKind, OutgoingMail, Submission
-from advisor.questionnaire.services import submit_once
-from advisor.web.errors import server_error
+from advisor.models import ConsultantProfile, IndexedSession, MailKind, OutgoingMail, Submission
+from advisor.questionnaire.services import submit_questionnaire
+from advisor.web.errors import rate_limited, server_error
 from tests.conftest import ANSWERS, CONTACT, STEP_NAMES
 
 pytestmark = pytest.mark.django_db
@@ -125,12 +124,12 @@ def test_health_is_reachable_over_plain_http_for_the_load_balancer(settings):
 
 def session_snapshot(client) -> tuple[str, str]:
     key = client.session.session_key
-    return key, Session.objects.get(pk=key).session_data
+    return key, IndexedSession.objects.get(pk=key).session_data
 
 
 def restore(snapshot: tuple[str, str]) -> None:
     key, data = snapshot
-    Session.objects.filter(pk=key).update(session_data=data)
+    IndexedSession.objects.filter(pk=key).update(session_data=data)
 
 
 def test_a_double_click_stores_one_submission_and_sends_one_set_of_mails(client,
@@ -166,10 +165,9 @@ def test_a_new_questionnaire_after_the_first_is_a_new_submission(client, questio
 def test_the_loser_of_a_race_gets_the_winners_submission_and_queues_no_mail():
     arguments = {"idempotency_key": "k" * 43, "answers": ANSWERS["business"],
                  "contact": CONTACT, "language": "nl"}
-    winner, created = submit_once(**arguments)
+    winner = submit_questionnaire(**arguments)
     # The second insert hits the unique key, as a concurrent request would.
-    loser, created_again = submit_once(**arguments)
-    assert created and not created_again
+    loser = submit_questionnaire(**arguments)
     assert loser.pk == winner.pk
     assert Submission.objects.count() == 1
     assert OutgoingMail.objects.count() == 2
@@ -208,6 +206,46 @@ def test_an_unexpected_error_gets_the_branded_500_page_in_the_visitors_language(
     assert expected in html and f'lang="{language}"' in html
     assert settings.BRANDING["company_name"] in html
     assert "RuntimeError" not in html and "Traceback" not in html
+
+
+def bakker_ict() -> ConsultantProfile:
+    return ConsultantProfile.objects.create(
+        pk=ConsultantProfile.SINGLETON_ID, consultant_name="Noor Bakker",
+        company_name="Bakker ICT", email="noor@bakker.example", primary_color="#123456")
+
+
+def test_error_pages_carry_the_profiles_branding_like_every_other_page(monkeypatch, rf):
+    bakker_ict()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("advisor.privacy.views.render", broken)
+    pages = {
+        500: Client(raise_request_exception=False).get("/privacy/"),
+        404: Client().get("/bestaat-niet/"),
+        429: rate_limited(rf.get("/")),
+        403: Client(enforce_csrf_checks=True).post("/vragen/business/", {}),
+    }
+    for status, response in pages.items():
+        html = response.content.decode()
+        assert response.status_code == status
+        assert "Bakker ICT" in html and "--brand-primary:#123456" in html, status
+        assert "De Vries IT-advies" not in html, status
+
+
+def test_the_brand_colours_on_an_error_page_carry_the_nonce_of_its_policy(monkeypatch):
+    monkeypatch.setattr("advisor.privacy.views.render", lambda *a, **k: 1 / 0)
+    response = Client(raise_request_exception=False).get("/privacy/")
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    assert f'<style nonce="{nonce}">' in response.content.decode()
+
+
+def test_without_a_database_the_error_page_is_branded_from_the_settings(client, settings):
+    bakker_ict()
+    with connection.execute_wrapper(refuse_every_query):
+        html = client.get("/").content.decode()
+    assert settings.BRANDING["company_name"] in html and "Bakker ICT" not in html
 
 
 # --- End to end: a real server, PostgreSQL behind a port we close and reopen ---

@@ -7,12 +7,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from advisor.advice import table as q
 from advisor.advice.engine import InvalidAnswers, advise
-from advisor.advice.table import QUESTIONS
 
 
 def _defaults_help() -> str:
-    return "; ".join(f"{key}={question.default}" for key, question in QUESTIONS.items())
+    return "; ".join(f"{key}={question.default}" for key, question in q.QUESTIONS.items())
 
 
 class Command(BaseCommand):

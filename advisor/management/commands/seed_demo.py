@@ -19,25 +19,16 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from faker import Faker
 
+from advisor.advice import table as q
 from advisor.advice.engine import advise
-from advisor.advice.table import QUESTIONS
-from advisor.models import FollowUpStatus, Submission, new_token
-from advisor.questionnaire.services import PRIVACY_STATEMENT_VERSION
+from advisor.models import FollowUpStatus, Submission
+from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
 
 DEMO_DOMAIN = ".example"
 DAYS = 365
 # Share of demo leads with a simple situation: one person, light e-mail, no sensitive data.
 SIMPLE_SHARE = 0.45
 
-# How often each answer occurs among the demo leads; answers not listed are equally likely.
-ANSWER_WEIGHTS: dict[str, dict[str, int]] = {
-    "team_size": {"solo": 35, "2_5": 30, "6_15": 20, "16_50": 10, "51_plus": 5},
-    "sector": {"general": 45, "healthcare": 15, "legal": 10, "financial": 12,
-               "other_sensitive": 18},
-    "sensitive_data": {"no": 45, "some": 35, "lots": 20},
-    "sector_requirements": {"no": 55, "unsure": 30, "yes": 15},
-    "current_setup": {"none": 10, "pop": 10, "imap": 45, "m365": 15, "google": 10, "other": 10},
-}
 # Company names that fit the sector; {last}, {city} and {first} come from Faker.
 COMPANY_PATTERNS: dict[str, tuple[str, ...]] = {
     "legal": ("Advocatenkantoor {last}", "Notariskantoor {last}", "{last} Juridisch Advies",
@@ -94,12 +85,13 @@ class DemoLeads:
     def _answers(self) -> dict[str, str]:
         # Small, simple businesses lean towards the answers that point to an IMAP mailbox.
         simple = self.rng.random() < SIMPLE_SHARE
+        # Otherwise each answer is as common as its choice's demo_weight in the table says.
         answers = {}
-        for key, question in QUESTIONS.items():
+        for key, question in q.QUESTIONS.items():
             if simple:
                 weights = {c.value: (1 + 3 * c.imap) / (1 + c.m365) for c in question.choices}
             else:
-                weights = ANSWER_WEIGHTS.get(key) or {c.value: 1 for c in question.choices}
+                weights = {c.value: c.demo_weight for c in question.choices}
             answers[key] = _pick(self.rng, weights)
         return answers
 
@@ -129,30 +121,17 @@ class DemoLeads:
         company = self._company(answers["sector"])
         first, last = self.fake.first_name(), self.fake.last_name()
         status, next_follow_up, notes = self._follow_up(created)
-        return Submission(
-            token=new_token(),
-            created_at=created,
-            language=language,
-            answers=answers,
-            advice=advice,
-            engine_version=advice["engine_version"],
-            verdict=advice["verdict"],
-            clear=advice["clear"],
-            plan=advice["plan"],
-            sector=answers["sector"],
-            team_size=answers["team_size"],
-            name=f"{first} {last}",
-            company=company[:150],
-            email=f"{slugify(first)}@{slugify(company)[:40] or 'bedrijf'}{DEMO_DOMAIN}",
-            phone=self.fake.phone_number() if rng.random() < 0.7 else "",
-            question=rng.choice(QUESTIONS_ASKED) if rng.random() < 0.3 else "",
-            consent_at=created,
-            consent_version=PRIVACY_STATEMENT_VERSION,
-            link_expires_at=created + timedelta(days=settings.SHARE_LINK_DAYS),
-            status=status,
-            next_follow_up=next_follow_up,
-            notes=notes,
-        )
+        contact = {
+            "name": f"{first} {last}",
+            "company": company[:150],
+            "email": f"{slugify(first)}@{slugify(company)[:40] or 'bedrijf'}{DEMO_DOMAIN}",
+            "phone": self.fake.phone_number() if rng.random() < 0.7 else "",
+            "question": rng.choice(QUESTIONS_ASKED) if rng.random() < 0.3 else "",
+        }
+        return Submission.from_advice(advice, contact=contact, language=language,
+                                      consent_version=PRIVACY_STATEMENT_VERSION,
+                                      created_at=created, status=status,
+                                      next_follow_up=next_follow_up, notes=notes)
 
     def _follow_up(self, created: datetime) -> tuple[str, Any, str]:
         rng = self.rng

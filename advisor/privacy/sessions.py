@@ -1,0 +1,72 @@
+"""Database sessions indexed by the e-mail addresses they hold (SESSION_ENGINE).
+
+An unfinished questionnaire keeps the contact step in the visitor's session. To find it for
+a privacy request without decoding every live session, each save also stores keyed digests
+(HMAC-SHA256 with the SECRET_KEY) of every e-mail address anywhere in the session data:
+the index reveals no address, and finding one is a query on that column. This follows
+Django's documented way of extending database-backed sessions (a model on
+AbstractBaseSession and a SessionStore whose create_model_instance fills the extra field).
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+DIGEST_SALT = "advisor.privacy.sessions.address"
+
+
+def address_digest(address: str, *, secret: str | None = None) -> str:
+    """The keyed digest of an e-mail address, the same however it is capitalised."""
+    return salted_hmac(DIGEST_SALT, address.strip().casefold(), secret=secret,
+                       algorithm="sha256").hexdigest()
+
+
+def addresses_in(value: Any) -> Iterator[str]:
+    """Every e-mail address in session data (nested dicts and lists of strings)."""
+    if isinstance(value, str):
+        if "@" in value:
+            try:
+                validate_email(value.strip())
+            except ValidationError:
+                return
+            yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from addresses_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from addresses_in(item)
+
+
+class SessionStore(DatabaseSessionStore):
+    @classmethod
+    def get_model_class(cls) -> Any:
+        from advisor.models import IndexedSession
+
+        return IndexedSession
+
+    def create_model_instance(self, data: dict[str, Any]) -> Any:
+        session = super().create_model_instance(data)
+        session.address_digests = " ".join(
+            sorted({address_digest(address) for address in addresses_in(data)})
+        )
+        return session
+
+
+def sessions_holding(email: str) -> QuerySet:
+    """Live sessions that hold this address; found by digest (also under the keys in
+    SECRET_KEY_FALLBACKS, for sessions saved before a key rotation), none decoded."""
+    digests = [address_digest(email, secret=secret)
+               for secret in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)]
+    holding = Q()
+    for digest in digests:
+        holding |= Q(address_digests__contains=digest)
+    return SessionStore.get_model_class().objects.filter(holding,
+                                                         expire_date__gt=timezone.now())

@@ -1,0 +1,256 @@
+"""The questionnaire: a formtools wizard over the table, one URL per step, answers in the session.
+
+The steps, their forms and a ``condition_dict`` come from advisor/advice/table.py on every
+request; ``done()`` hands the cleaned data to one service. What this adds to formtools:
+
+- Back keeps what was typed on the current step (formtools drops it): as the step's answers
+  when they are valid, else as a draft shown as the form's initial values;
+- a later step opened or posted before the earlier ones are answered sends the visitor to
+  the first unanswered one, keeping what was typed;
+- the final POST itself stores the submission (formtools' named-URL wizard would store on a
+  GET of the "done" address);
+- a step or question whose condition does not hold is skipped or left out. Conditions read
+  the raw answers in the session, never the forms (formtools' recursion pitfall: a condition
+  that builds a form calls get_form_list, which evaluates the conditions again).
+"""
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from functools import partial, wraps
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import SuspiciousOperation
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.translation import get_language
+from django_ratelimit.core import is_ratelimited
+from formtools.wizard.storage.session import SessionStorage
+from formtools.wizard.views import NamedUrlSessionWizardView, normalize_name
+from redis.exceptions import RedisError
+
+from advisor.advice import table as q
+from advisor.advice.engine import asked_answers
+from advisor.questionnaire.forms import wizard_forms
+from advisor.questionnaire.services import submit_questionnaire
+from advisor.web.errors import rate_limited
+
+URL_NAME = "advisor:step"
+# The address formtools reserves for "done"; only ever redirected to the last step.
+DONE = "klaar"
+DRAFTS = "drafts"
+# Kept in the wizard's storage from the first request of a questionnaire: the key that makes
+# the final step store one submission however often it is posted, and the signed start time.
+SUBMISSION_KEY = "submission_key"
+STARTED = "started"
+STARTED_SALT = "advisor.questionnaire.started"
+# In the session after the final step: a resubmitted contact page (Back, then send again)
+# leads back to this advice instead of an empty questionnaire.
+LAST_RESULT = "advisor_last_result"
+UNKNOWN_STEP = "Questionnaire posted with an unknown step"
+
+logger = logging.getLogger(__name__)
+
+
+class QuestionnaireStorage(SessionStorage):
+    """formtools' session storage, where every questionnaire (a new one after done() too)
+    starts with its own idempotency key and signed start time, and a step holds either its
+    answers or a draft of what was typed, never both (so at most one e-mail address)."""
+
+    def init_data(self) -> None:
+        super().init_data()
+        self.extra_data = {
+            SUBMISSION_KEY: secrets.token_urlsafe(32),
+            STARTED: signing.dumps(time.time(), salt=STARTED_SALT),
+        }
+
+    def set_step_data(self, step: str, cleaned_data: Any) -> None:
+        super().set_step_data(step, cleaned_data)
+        if cleaned_data is not None:
+            self.set_draft(step, None)
+
+    def get_draft(self, step: str) -> dict[str, str]:
+        return dict(self.extra_data.get(DRAFTS, {}).get(step, {}))
+
+    def set_draft(self, step: str, values: dict[str, str] | None) -> None:
+        drafts = dict(self.extra_data.get(DRAFTS, {}))
+        if values:
+            drafts[step] = values
+        else:
+            drafts.pop(step, None)
+        self.extra_data = {**self.extra_data, DRAFTS: drafts}
+
+
+def typed_values(form: Form) -> dict[str, str]:
+    """What the visitor typed into the form's fields, valid or not."""
+    return {
+        name: form.data.get(form.add_prefix(name))
+        for name in form.fields
+        if form.data.get(form.add_prefix(name)) not in (None, "")
+    }
+
+
+class QuestionnaireView(NamedUrlSessionWizardView):
+    storage_name = f"{__name__}.QuestionnaireStorage"
+    template_name = "advisor/step.html"
+
+    # -- What the visitor may open or post ---------------------------------------------------
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        step = kwargs.get("step")
+        gap = self.first_unanswered_before(step)
+        if gap is not None:
+            self.storage.current_step = gap
+            return redirect(self.get_step_url(gap))
+        if step == self.done_step_name:
+            return redirect(self.get_step_url(self.steps.last))
+        if step in self.get_form_list():
+            self.keep_stale_answers_as_draft(step)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        posted = self.request.POST.get(f"{self.prefix}-current_step")
+        if posted is not None:
+            if posted not in self.get_form_list():
+                # formtools would store the unknown step as the current one and fail on it.
+                raise SuspiciousOperation(UNKNOWN_STEP)
+            self.storage.current_step = posted
+        gap = self.first_unanswered_before(posted)
+        if gap is not None and "wizard_goto_step" not in self.request.POST:
+            last_result = self.request.session.get(LAST_RESULT)
+            if posted == self.steps.last and last_result and not self.answers():
+                # The contact page sent again after the questionnaire was completed.
+                return redirect("advisor:result", token=last_result)
+            # An expired session, a bookmarked step: keep what was typed, go to the gap.
+            return self.render_goto_step(gap)
+        return super().post(*args, **kwargs)
+
+    def render_goto_step(self, goto_step: str, **kwargs: Any) -> HttpResponseRedirect:
+        # formtools drops the current step's input on Back; keep it.
+        form = self.get_form(data=self.request.POST, files=self.request.FILES)
+        self.keep(self.steps.current, form)
+        return super().render_goto_step(goto_step, **kwargs)
+
+    def render_done(self, form: Form, **kwargs: Any) -> HttpResponse:
+        # Store on this POST, through the named-URL wizard's own "done" branch: its redirect
+        # to the done address would store on a GET.
+        return super().render_done(form, **{**kwargs, "step": self.done_step_name})
+
+    def done(self, form_list: Any, form_dict: dict[str, Form], **kwargs: Any) -> HttpResponse:
+        answers: dict[str, str] = {}
+        contact: dict[str, Any] = {}
+        for form in form_list:
+            (contact if form.wizard_step.kind == q.CONTACT else answers).update(form.cleaned_data)
+        submission = submit_questionnaire(
+            idempotency_key=self.storage.extra_data.get(SUBMISSION_KEY)
+            or secrets.token_urlsafe(32),
+            answers=answers, contact=contact, language=get_language(),
+        )
+        self.request.session[LAST_RESULT] = submission.token
+        return redirect(submission)
+
+    # -- The forms -------------------------------------------------------------------------
+
+    def get_form_prefix(self, step: str | None = None, form: Any = None) -> str | None:
+        # Field names are the questionnaire keys themselves (team_size, sector, ...).
+        return None
+
+    def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
+        if self.form_list[step].wizard_step.kind == q.CONTACT:
+            return {"started_at": self.started_at()}
+        return {"answers": self.answers()}
+
+    def get_form_initial(self, step: str) -> dict[str, Any]:
+        return self.storage.get_draft(step)
+
+    # -- Reading and keeping state -----------------------------------------------------------
+
+    def answers(self) -> dict[str, str]:
+        """The valid answers in the session to questions that are asked: what conditions
+        read. Raw storage, not forms, so a condition never builds a form."""
+        raw: dict[str, str] = {}
+        for step in q.question_steps():
+            raw.update((self.storage.get_step_data(step.name) or {}).items())
+        return asked_answers(raw)
+
+    def first_unanswered_before(self, step: str | None) -> str | None:
+        """The first step without valid answers, when it comes before `step` (the done
+        address counts as after the last step)."""
+        names = list(self.get_form_list())
+        if step == self.done_step_name:
+            requested = len(names)
+        elif step in names:
+            requested = names.index(step)
+        else:
+            return None
+        for name in names[:requested]:
+            data = self.storage.get_step_data(name)
+            if data is None or not self.get_form(step=name, data=data).is_valid():
+                return name
+        return None
+
+    def keep_stale_answers_as_draft(self, step: str) -> None:
+        """Stored answers that no longer validate (a condition changed and the step now asks
+        another question) are shown as a draft, not as errors the visitor did not make."""
+        data = self.storage.get_step_data(step)
+        if data is not None:
+            self.keep(step, self.get_form(step=step, data=data))
+
+    def keep(self, step: str, form: Form) -> None:
+        """Keep a bound form's input: as the step's answers when valid, else as a draft."""
+        if form.is_valid():
+            self.storage.set_step_data(step, self.process_step(form))
+        else:
+            self.storage.set_step_data(step, None)
+            self.storage.set_draft(step, typed_values(form))
+
+    def started_at(self) -> float:
+        try:
+            return float(signing.loads(self.storage.extra_data.get(STARTED, ""),
+                                       salt=STARTED_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            # Missing or tampered with: count from now, so the minimum fill time applies.
+            return time.time()
+
+
+MANAGEMENT_FIELD = f"{normalize_name(QuestionnaireView.__name__)}-current_step"
+
+
+def step_applies(step: q.Step, wizard: QuestionnaireView) -> bool:
+    return q.holds(step.condition, wizard.answers())
+
+
+def limit_submissions(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """At most SUBMISSION_RATE_PER_IP posts of the final step per client IP.
+
+    Counted before the wizard runs, so a refused visitor keeps every answer for a later try.
+    When the shared cache is down the post goes through: the bot checks still apply.
+    """
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        final = (request.method == "POST" and "wizard_goto_step" not in request.POST
+                 and request.POST.get(MANAGEMENT_FIELD) == q.contact_step().name)
+        try:
+            limited = final and is_ratelimited(
+                request, group="advisor:submit", key="ip",
+                rate=settings.SUBMISSION_RATE_PER_IP, increment=True)
+        except RedisError:
+            logger.exception("Rate limit cache unavailable; submission accepted unlimited")
+            limited = False
+        return rate_limited(request) if limited else view(request, *args, **kwargs)
+    return wrapped
+
+
+@limit_submissions
+def questionnaire(request: HttpRequest, step: str | None = None) -> HttpResponse:
+    """The wizard, built from the table as it is now: its steps, forms and conditions."""
+    wizard = QuestionnaireView.as_view(
+        form_list=wizard_forms(),
+        condition_dict={step.name: partial(step_applies, step) for step in q.STEPS},
+        url_name=URL_NAME, done_step_name=DONE,
+    )
+    return wizard(request, step=step)
