@@ -64,7 +64,7 @@ def test_the_stack_has_web_worker_database_cache_and_a_one_off_migration(compose
     assert compose["services"]["db"]["image"] == "postgres:17"
     assert compose["services"]["migrate"]["command"][-2:] == ["migrate", "--noinput"]
     assert compose["services"]["migrate"]["restart"] == "no"
-    assert compose["services"]["worker"]["command"][-2:] == ["procrastinate", "worker"]
+    assert compose["services"]["worker"]["command"] == ["python", "manage.py", "worker"]
 
 
 def test_every_dependency_names_a_service_and_waits_for_the_right_moment(compose):
