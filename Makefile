@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate messages translations lint format clean engine-digest
+.PHONY: run test install migrate messages translations lint format clean engine-digest bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,19 @@ clean:
 .PHONY: worker
 worker: migrate
 	$(BIN)/python manage.py worker
+
+# Every benchmark in one run (benchmarks/README.md; docs/performance.md has the last figures).
+# About eight minutes. Needs PostgreSQL and Redis on 127.0.0.1, like the tests, and wrk
+# (apt-get install -y wrk); each script makes its own throwaway database and removes it.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) messages
+	$(BIN)/python benchmarks/bench_pages.py
+	$(BIN)/python benchmarks/bench_locust.py
+	$(BIN)/python benchmarks/bench_backoffice.py
+	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/profile_step.py
