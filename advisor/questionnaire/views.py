@@ -73,8 +73,9 @@ SHARE_LIMIT_PER_IP = _(
 def private_report(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """For every page under a report link, its 404 included.
 
-    The URL is the only key to someone's advice: keep it out of caches, referrers and
-    search engines.
+    The URL is the only key to someone's advice: keep it out of caches, other sites'
+    referrers and search engines. "same-origin", not "no-referrer": with no-referrer Chromium
+    posts this page's forms with "Origin: null", which Django's CSRF check refuses.
     """
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -83,7 +84,7 @@ def private_report(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         except Http404 as exception:
             response = page_not_found(request, exception)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex"
         return response
     return wrapped

@@ -26,7 +26,7 @@ from tests.smtp_server import LoopbackSmtp, loopback_smtp
 FLAT_ANSWERS = {key: value for step in ANSWERS.values() for key, value in step.items()}
 PRIVATE_HEADERS = {
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Robots-Tag": "noindex",
 }
 # django-ratelimit counts per client IP in the cache: every test gets IPs of its own.

@@ -424,7 +424,7 @@ def test_download_is_a_private_pdf_attachment_with_a_safe_name(client, media):
         f'attachment; filename="{report_filename(submission)}"'
     )
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Robots-Tag"] == "noindex"
     assert "Huisartsenpraktijk Jansen" in pdf_text(response.content)
     submission.refresh_from_db()
