@@ -58,6 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "advisor/home.html", {"steps": STEPS})
 
 
+# The id of the result page's share section: a sent share lands there.
+SHARE_ANCHOR = "share"
 SHARE_SENT_ONE = _("The link is on its way to %(address)s. It can take a few minutes to arrive.")
 SHARE_SENT_TWO = _(
     "The link is on its way to %(first)s and %(second)s. It can take a few minutes to arrive."
@@ -118,24 +120,26 @@ def _share_rate(group: str, request: HttpRequest) -> str:
 def share(request: HttpRequest, token: str) -> HttpResponse:
     """E-mail the report link to the visitor and/or one colleague, then back to the report."""
     submission = shared_submission_or_404(token)
-    if request.limited:
-        messages.error(request, SHARE_LIMIT_PER_IP)
-        return _result_page(request, submission, status=429)
     form = ShareForm(request.POST)
+    if request.limited:
+        # As a form error: the error summary shows it where the visitor is looking.
+        form.add_error(None, SHARE_LIMIT_PER_IP)
+        return _result_page(request, submission, share_form=form, status=429)
     if not form.is_valid():
         return _result_page(request, submission, share_form=form)
     try:
         recipients = share_report(submission=submission, to_self=form.cleaned_data["to_self"],
                                   colleague=form.cleaned_data["colleague"])
     except ShareLimitReached:
-        messages.error(request, SHARE_LIMIT_PER_REPORT)
-        return _result_page(request, submission, status=429)
+        form.add_error(None, SHARE_LIMIT_PER_REPORT)
+        return _result_page(request, submission, share_form=form, status=429)
     if len(recipients) == 1:
         sent = SHARE_SENT_ONE % {"address": recipients[0]}
     else:
         sent = SHARE_SENT_TWO % {"first": recipients[0], "second": recipients[1]}
     messages.success(request, sent)
-    return redirect(submission.get_absolute_url())
+    # Back at the share form, where the confirmation is shown.
+    return redirect(f"{submission.get_absolute_url()}#{SHARE_ANCHOR}")
 
 
 @private_report

@@ -408,7 +408,7 @@ def test_the_honeypot_is_hidden_from_people_and_labelled_for_screen_readers(clie
     for step in questionnaire.steps[:-1]:
         questionnaire.post(client, step, questionnaire.answers[step])
     html = client.get(questionnaire.url("contact")).content.decode()
-    wrapper = re.search(r'<div id="div_id_reference_code" class="([^"]*)"', html)
+    wrapper = re.search(r'<div class="([^"]*)" id="id_reference_code_group"', html)
     assert wrapper and "visually-hidden" in wrapper.group(1)
     field = re.search(r"<input[^>]*name=\"reference_code\"[^>]*>", html).group(0)
     assert 'autocomplete="off"' in field and 'tabindex="-1"' in field
