@@ -30,7 +30,7 @@ from advisor.advice.engine import Advice
 from advisor.advice.table import PLANS
 from advisor.backoffice import leads
 from advisor.consultant.pricing import DEFAULT_PRICES, DEFAULT_PRICES_AS_OF
-from advisor.models import ConsultantProfile, PlanPrice, Submission
+from advisor.models import BOOKING_URL_HTTPS_ONLY, ConsultantProfile, PlanPrice, Submission
 from advisor.questionnaire.services import revoke_link
 from advisor.reports.brief import brief_filename, render_brief
 from advisor.reports.presenters import answer_rows
@@ -382,11 +382,13 @@ class PlanPriceInline(admin.TabularInline):
 class ConsultantProfileForm(forms.ModelForm):
     class Meta:
         model = ConsultantProfile
-        fields = ("consultant_name", "company_name", "email", "phone", "website", "kvk", "logo",
-                  "primary_color", "accent_color", "prices_as_of")
+        fields = ("consultant_name", "company_name", "email", "phone", "website", "booking_url",
+                  "kvk", "logo", "primary_color", "accent_color", "prices_as_of")
         # The browser's own colour picker; the model still checks the value is #rrggbb.
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"}),
                    "accent_color": forms.TextInput(attrs={"type": "color"})}
+        # Any malformed address gets the message that says what a good one looks like.
+        error_messages = {"booking_url": {"invalid": BOOKING_URL_HTTPS_ONLY}}
 
 
 @admin.register(ConsultantProfile)
@@ -395,7 +397,7 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
     inlines = (PlanPriceInline,)
     fieldsets = (
         (_("You and your company"), {"fields": ("consultant_name", "company_name", "email",
-                                                "phone", "website", "kvk")}),
+                                                "phone", "website", "booking_url", "kvk")}),
         (_("Look"), {
             "fields": ("logo", "primary_color", "accent_color"),
             "description": _("Shown on every page, in every e-mail and in new PDF reports. "
@@ -434,7 +436,8 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
         configured = settings.BRANDING
         return {
             **{key: configured.get(key, "") for key in ("consultant_name", "company_name",
-                                                        "email", "phone", "website", "kvk")},
+                                                        "email", "phone", "website",
+                                                        "booking_url", "kvk")},
             "primary_color": configured.get("primary_color", "#1f4e79"),
             "accent_color": configured.get("accent_color", "#e07a1f"),
             "prices_as_of": DEFAULT_PRICES_AS_OF,

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
 from django.templatetags.static import static
 
 from advisor.lib.digests import file_digest
-from advisor.models import ConsultantProfile
+from advisor.models import HTTPS_URL, ConsultantProfile, readable_on_white
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Branding:
     email: str
     phone: str
     website: str
+    booking_url: str
     kvk: str
     logo: str
     primary_color: str
@@ -51,7 +53,8 @@ class Branding:
 DEFAULT_COLORS = {"primary_color": "#1f4e79", "accent_color": "#e07a1f"}
 # Colours end up inside a <style> block: only plain hex values may pass.
 HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-TEXT_FIELDS = ("consultant_name", "company_name", "email", "phone", "website", "kvk")
+TEXT_FIELDS = ("consultant_name", "company_name", "email", "phone", "website", "booking_url",
+               "kvk")
 
 
 def get_branding() -> Branding:
@@ -66,6 +69,12 @@ def get_branding() -> Branding:
     for key, default in DEFAULT_COLORS.items():
         if not HEX_COLOR.match(configured[key]):
             configured[key] = default
+    if not _readable_on_white(configured["primary_color"]):
+        # A main colour saved before the form checked it, or from BRAND_PRIMARY_COLOR.
+        configured["primary_color"] = DEFAULT_COLORS["primary_color"]
+    if not _is_https_url(configured["booking_url"]):
+        # BRAND_BOOKING_URL is not checked by a form: a plain-http or broken link is left out.
+        configured["booking_url"] = ""
 
     if profile is not None and profile.logo:
         logo_path, logo_url = profile.logo.path, profile.logo.url
@@ -74,6 +83,22 @@ def get_branding() -> Branding:
     else:
         logo_url, logo_path = _static_logo(configured["logo"])
     return Branding(**configured, logo_url=logo_url, logo_path=logo_path)
+
+
+def _readable_on_white(color: str) -> bool:
+    try:
+        readable_on_white(color)
+    except ValidationError:
+        return False
+    return True
+
+
+def _is_https_url(url: str) -> bool:
+    try:
+        HTTPS_URL(url)
+    except ValidationError:
+        return False
+    return True
 
 
 def uploaded_logo_path(name: str) -> Path | None:

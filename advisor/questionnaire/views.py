@@ -30,12 +30,13 @@ from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 from redis.exceptions import RedisError
 
 from advisor.advice.table import STEPS
+from advisor.consultant.branding import get_branding
 from advisor.models import Submission
 from advisor.questionnaire.forms import STEP_FORMS, ShareForm
 from advisor.questionnaire.selectors import shared_submission_or_404, shares_left
 from advisor.questionnaire.services import ShareLimitReached, share_report, submit_once
 from advisor.reports.pdf import ReportUnavailable
-from advisor.reports.presenters import result_context
+from advisor.reports.presenters import contact_actions, result_context
 from advisor.reports.report import report_filename, report_for
 from advisor.web.errors import rate_limited
 
@@ -96,8 +97,12 @@ def _result_page(
     request: HttpRequest, submission: Submission, share_form: ShareForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    branding = get_branding()
     context = {
         **result_context(submission),
+        # Read once here; the page's lazy `branding` would read the profile a second time.
+        "branding": branding,
+        "contact_actions": contact_actions(branding=branding, company=submission.company),
         "share_form": share_form or ShareForm(),
         "shares_left": shares_left(submission),
     }
