@@ -372,6 +372,13 @@ class PlanPriceInline(admin.TabularInline):
     verbose_name = _("price")
     verbose_name_plural = _("Price table (for the cost estimate in the consultant brief)")
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # A table row has column headings but no <label>: name each input for screen readers.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs["aria-label"] = str(db_field.verbose_name)
+        return formfield
+
     def get_extra(self, request: HttpRequest, obj: ConsultantProfile | None = None,
                   **kwargs: Any) -> int:
         if obj is None:
@@ -386,7 +393,9 @@ class ConsultantProfileForm(forms.ModelForm):
                   "kvk", "logo", "primary_color", "accent_color", "prices_as_of")
         # The browser's own colour picker; the model still checks the value is #rrggbb.
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"}),
-                   "accent_color": forms.TextInput(attrs={"type": "color"})}
+                   "accent_color": forms.TextInput(attrs={"type": "color"}),
+                   # Django 6.1 puts this input in a fieldset whose legend does not label it.
+                   "logo": forms.ClearableFileInput(attrs={"aria-label": _("logo")})}
         # Any malformed address gets the message that says what a good one looks like.
         error_messages = {"booking_url": {"invalid": BOOKING_URL_HTTPS_ONLY}}
 

@@ -36,6 +36,13 @@ class BackOfficeAuthenticationForm(OTPAdminAuthenticationForm):
         return device
 
 
+# Apps the consultant never needs for their work: login attempts and lockouts (django-axes),
+# authenticator devices (django-otp), the mail machinery and the task queue. Shown apart, on
+# the start page of a superuser only.
+TECHNICAL_APPS = {"auth", "axes", "otp_totp", "otp_static", "otp_email", "post_office",
+                  "procrastinate", "django_procrastinate"}
+
+
 class BackOfficeSite(OTPAdminSite):
     site_header = _("Keuzehulp e-mail · back office")
     site_title = _("Back office")
@@ -63,6 +70,18 @@ class BackOfficeSite(OTPAdminSite):
         if settings.ADMIN_REQUIRE_2FA:
             return super().has_permission(request)
         return AdminSite.has_permission(self, request)
+
+    def index(self, request: HttpRequest,
+              extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+        apps = self.get_app_list(request)
+        work = [app for app in apps if app["app_label"] not in TECHNICAL_APPS]
+        technical = [app for app in apps if app["app_label"] in TECHNICAL_APPS]
+        context = {
+            **(extra_context or {}),
+            "work_app_list": work,
+            "technical_app_list": technical if request.user.is_superuser else [],
+        }
+        return super().index(request, context)
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         return [

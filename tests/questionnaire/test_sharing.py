@@ -281,6 +281,6 @@ def test_a_shared_link_arrives_over_smtp_and_opens_the_advice(smtp, visitor):
 def test_a_refused_share_opens_at_a_summary_that_links_to_the_field(visitor, submission):
     response = share(visitor, submission, colleague="jan@")
     html = response.text
-    assert f'action="{reverse("advisor:share", args=[submission.token])}#error-summary"' in html
-    assert f'<a href="#id_colleague_group">Ook naar een collega sturen: {SHARE_INVALID_ADDRESS}' \
-        in html
+    assert 'id="error-summary" tabindex="-1" autofocus' in html
+    assert ('<a href="#id_colleague_group">Ook naar een collega sturen</a> <span '
+            f'class="error-summary-message">{SHARE_INVALID_ADDRESS}</span>') in html

@@ -1,0 +1,212 @@
+"""The visitor's journey in Chromium, on a phone and a laptop, in Dutch and English.
+
+From the start page through every step (by keyboard alone on the phone), Back and reload,
+a corrected contact error, the advice, the PDF, sharing with a colleague (the mail arrives
+at a real SMTP server), and a link to the consultant's own site that carries no token.
+"""
+
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+from advisor.models import Submission
+from tests.e2e.conftest import LAPTOP, PHONE, Visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BOOKING_URL = "https://agenda.devries-it.example/sanne"
+# Per language: the URL prefix, the words on the buttons, the headings we look for.
+WORDS = {
+    "nl": {"prefix": "", "next": "Volgende", "back": "Vorige", "show": "Bekijk mijn advies",
+           "start": "Start de vragenlijst", "send": "Verstuur de link", "colleague": "collega",
+           "book": "Plan een afspraak", "step": "Stap {} van 6", "locale": "nl-NL",
+           "subject": "E-mailadvies Bakkerij Jansen & Zn"},
+    "en": {"prefix": "/en", "next": "Next", "back": "Back", "show": "Show my advice",
+           "start": "Start the questionnaire", "send": "Send the link", "colleague": "colleague",
+           "book": "Book an appointment", "step": "Step {} of 6", "locale": "en-GB",
+           "subject": "E-mail advice Bakkerij Jansen & Zn"},
+}
+# Keyboard only (Tab, Space, Enter) on one phone and one laptop journey; the mouse elsewhere.
+JOURNEYS = [
+    pytest.param("phone", "nl", True, id="phone-nl-keyboard"),
+    pytest.param("phone", "en", False, id="phone-en"),
+    pytest.param("laptop", "nl", False, id="laptop-nl"),
+    pytest.param("laptop", "en", True, id="laptop-en-keyboard"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _consultant_with_a_booking_page(settings, live_server, other_site):
+    settings.SITE_URL = live_server.url
+    settings.BRANDING = {**settings.BRANDING, "booking_url": BOOKING_URL,
+                         "website": f"http://127.0.0.1:{other_site.server_port}/"}
+
+
+def focused(page: Page) -> dict:
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        return {tag: el.tagName, type: el.type || "", name: el.name || "", id: el.id || "",
+                checked: !!el.checked, text: (el.innerText || el.value || "").trim()};
+    }""")
+
+
+def answer_step_by_keyboard(page: Page, next_label: str) -> None:
+    """Tab through the page; Space picks the first option of each unanswered question
+    (the browser's radio group), Enter on the Next button. No mouse."""
+    answered: set[str] = set()
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if element["type"] == "radio" and element["name"] not in answered:
+            page.keyboard.press("Space")
+            assert focused(page)["checked"]
+            answered.add(element["name"])
+        elif element["tag"] == "BUTTON" and element["text"].startswith(next_label):
+            page.keyboard.press("Enter")
+            return
+    raise AssertionError("the Next button was never reached with Tab")
+
+
+def answer_step_by_mouse(page: Page) -> None:
+    for fieldset in page.locator("form.questionnaire fieldset").all():
+        fieldset.locator("label.form-check-label").first.click()
+
+
+def opens_at_the_error_summary(page: Page) -> None:
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    # Each problem links to its own field, which the link brings into view.
+    for link in summary.locator("a").all():
+        target = link.get_attribute("href")
+        assert page.locator(target).count() == 1
+
+
+@pytest.mark.parametrize("device, language, keyboard", JOURNEYS)
+def test_a_visitor_gets_advice_shares_it_and_downloads_the_pdf(
+        visit, smtp, other_site, device, language, keyboard):
+    words = WORDS[language]
+    viewport = PHONE if device == "phone" else LAPTOP
+    v: Visit = visit(f"visitor-{device}-{language}", viewport=viewport, locale=words["locale"])
+    page = v.page
+
+    v.goto(words["prefix"] + "/")
+    assert v.no_horizontal_scroll()
+    v.check("home")
+    page.get_by_role("link", name=words["start"]).click()
+
+    # Step 1 without answers: the page opens at a summary linking to each question, and each
+    # question's error is at the top of its fieldset.
+    expect(page.locator(".step-counter")).to_have_text(words["step"].format(1))
+    v.check("step-1")
+    page.get_by_role("button", name=words["next"]).click()
+    opens_at_the_error_summary(page)
+    first = page.locator("fieldset.question").first
+    assert first.locator("legend + .field-error").count() == 1
+    v.check("step-1-errors")
+
+    for index in range(1, 6):
+        expect(page.locator(".step-counter")).to_have_text(words["step"].format(index))
+        if index == 3:
+            # Back keeps the answers; a reload of the step changes nothing.
+            page.get_by_role("button", name=words["back"]).click()
+            expect(page.locator(".step-counter")).to_have_text(words["step"].format(2))
+            assert page.locator("input[type=radio]:checked").count() == 3
+            page.reload()
+            assert page.locator("input[type=radio]:checked").count() == 3
+            page.get_by_role("button", name=words["next"]).click()
+            expect(page.locator(".step-counter")).to_have_text(words["step"].format(3))
+        if index > 1:
+            v.check(f"step-{index}")
+        assert v.no_horizontal_scroll()
+        if keyboard:
+            answer_step_by_keyboard(page, words["next"])
+        else:
+            answer_step_by_mouse(page)
+            page.get_by_role("button", name=words["next"]).click()
+
+    # The contact step: a wrong address first, then corrected.
+    expect(page.locator(".step-counter")).to_have_text(words["step"].format(6))
+    page.fill("input[name=name]", "Eva Jansen")
+    page.fill("input[name=company]", "Bakkerij Jansen & Zn")
+    page.fill("input[name=email]", "eva@")
+    if keyboard:
+        page.focus("input[name=consent]")
+        page.keyboard.press("Space")
+    else:
+        page.check("input[name=consent]")
+    v.check("contact")
+    page.get_by_role("button", name=words["show"]).click()
+    opens_at_the_error_summary(page)
+    expect(page.locator("input[name=email]")).to_have_attribute("aria-invalid", "true")
+    v.check("contact-error")
+    page.fill("input[name=email]", "eva@bakkerij-jansen.example")
+    if keyboard:
+        page.focus("input[name=email]")
+        page.keyboard.press("Enter")
+    else:
+        page.get_by_role("button", name=words["show"]).click()
+
+    page.wait_for_url(re.compile(r".*/advies/[\w-]+/$"))
+    submission = Submission.objects.get()
+    assert submission.company == "Bakkerij Jansen & Zn"
+    assert submission.language == language
+    assert v.no_horizontal_scroll()
+    v.check("result")
+    the_offer_is_close_to_the_verdict(page, words)
+
+    shares_with_a_colleague(v, words, submission, smtp)
+    downloads_the_pdf(page, submission)
+    the_consultants_site_gets_no_token(page, other_site, submission)
+
+
+def the_offer_is_close_to_the_verdict(page: Page, words: dict) -> None:
+    verdict = page.locator(".verdict-headline").bounding_box()
+    booking = page.get_by_role("link", name=words["book"]).first
+    expect(booking).to_have_attribute("href", BOOKING_URL)
+    # Within one screen below the verdict, not at the end of a long page.
+    assert booking.bounding_box()["y"] - verdict["y"] < page.viewport_size["height"]
+    mailto = page.locator(".contact-actions a[href^='mailto:']").get_attribute("href")
+    assert parse_qs(urlsplit(mailto).query)["subject"] == [words["subject"]]
+
+
+def shares_with_a_colleague(v: Visit, words: dict, submission: Submission, smtp) -> None:
+    page = v.page
+    page.fill("input[name=colleague]", "jan@")
+    page.get_by_role("button", name=words["send"]).click()
+    opens_at_the_error_summary(page)
+    v.check("share-error")
+    page.fill("input[name=colleague]", "jan@bakkerij-jansen.example")
+    page.get_by_role("button", name=words["send"]).click()
+    # A real submit of the form in Chromium: no 403, back at the share section with a notice.
+    page.wait_for_url(re.compile(r".*/advies/[\w-]+/#share$"))
+    expect(page.locator("#share [role=status]")).to_contain_text("jan@bakkerij-jansen.example")
+    v.check("shared")
+    call_command("mail_worker", "--once")
+    arrived = {str(message["To"]) for message in smtp.messages}
+    assert {"eva@bakkerij-jansen.example", "jan@bakkerij-jansen.example"} <= arrived
+    for message in smtp.messages:
+        if str(message["To"]) == "jan@bakkerij-jansen.example":
+            assert submission.get_absolute_url() in message.get_body(("plain",)).get_content()
+
+
+def downloads_the_pdf(page: Page, submission: Submission) -> None:
+    with page.expect_download() as download_info:
+        page.locator("a.report-download").click()
+    pdf = download_info.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert submission.company in text
+
+
+def the_consultants_site_gets_no_token(page: Page, other_site, submission: Submission) -> None:
+    page.locator(".contact-cta a[href^='http://127.0.0.1']").first.click()
+    page.wait_for_url(f"http://127.0.0.1:{other_site.server_port}/")
+    assert other_site.referers, "the consultant's site was not visited"
+    for referer in other_site.referers:
+        assert referer is None or submission.token not in referer
