@@ -5,16 +5,22 @@ a corrected contact error, the advice, the PDF, sharing with a colleague (the ma
 at a real SMTP server), and a link to the consultant's own site that carries no token.
 """
 
+import http.server
 import io
 import re
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from advisor.lib.contrast import contrast_ratio
 from advisor.models import Submission
+from advisor.questionnaire.services import create_submission
+from advisor.web.errors import CSRF_EXPIRED, CSRF_EXPLANATIONS, CSRF_OTHER_SITE
 from tests.e2e.conftest import LAPTOP, PHONE, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -210,3 +216,101 @@ def the_consultants_site_gets_no_token(page: Page, other_site, submission: Submi
     assert other_site.referers, "the consultant's site was not visited"
     for referer in other_site.referers:
         assert referer is None or submission.token not in referer
+
+
+class FormOnAnotherSite(http.server.BaseHTTPRequestHandler):
+    """A page on another origin with a form that posts to the questionnaire."""
+
+    target = ""
+
+    def do_GET(self) -> None:
+        body = (f'<!doctype html><html lang="en"><title>Elsewhere</title><form method="post" '
+                f'action="{self.target}"><button>Send</button></form>').encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("device, language", [("phone", "nl"), ("laptop", "en")])
+def test_the_pages_around_the_journey_are_accessible_and_say_what_happened(
+        visit, live_server, device, language):
+    words = WORDS[language]
+    v: Visit = visit(f"pages-{device}-{language}", viewport=PHONE if device == "phone" else LAPTOP,
+                     locale=words["locale"])
+    page = v.page
+
+    v.goto(words["prefix"] + "/privacy/")
+    expect(page.locator("h1")).to_be_visible()
+    assert v.no_horizontal_scroll()
+    v.check("privacy")
+
+    response = page.goto(live_server.url + words["prefix"] + "/advies/not-a-real-token/")
+    assert response.status == 404
+    v.check("not-found")
+
+    # A form whose page expired (its token no longer matches): reload, not "cookies".
+    v.goto(words["prefix"] + "/vragen/business/")
+    page.locator("form.questionnaire input[name=csrfmiddlewaretoken]").evaluate(
+        "(input) => { input.value = 'x'.repeat(64); }")
+    page.locator("form.questionnaire button.btn-brand").click()
+    expect(page.locator("h1")).to_have_text(str(_explanation(CSRF_EXPIRED, language)))
+    v.check("form-expired")
+
+    # A form on another site posting to us: says so, and does not blame cookies.
+    FormOnAnotherSite.target = live_server.url + words["prefix"] + "/vragen/business/"
+    elsewhere = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FormOnAnotherSite)
+    threading.Thread(target=elsewhere.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{elsewhere.server_port}/")
+        page.get_by_role("button", name="Send").click()
+        expect(page.locator("h1")).to_have_text(str(_explanation(CSRF_OTHER_SITE, language)))
+        v.check("form-from-another-site")
+    finally:
+        elsewhere.shutdown()
+        elsewhere.server_close()
+
+
+def _explanation(kind: str, language: str) -> str:
+    with translation.override(language):
+        return str(CSRF_EXPLANATIONS[kind]["heading"])
+
+
+FOCUS_STYLE = """() => {
+    const el = document.activeElement, style = getComputedStyle(el);
+    return {tag: el.tagName, text: (el.innerText || el.name || "").trim().slice(0, 40),
+            outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+            color: style.outlineColor, shadow: style.boxShadow};
+}"""
+
+
+def rgb_hex(css: str) -> str:
+    red, green, blue = (int(n) for n in re.findall(r"\d+", css)[:3])
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+@pytest.mark.parametrize("primary", ["#1f4e79", "#0b5d3b", "#6a1b9a"])
+def test_every_control_shows_a_focus_ring_with_enough_contrast_whatever_the_brand_colour(
+        visit, settings, primary):
+    settings.BRANDING = {**settings.BRANDING, "primary_color": primary}
+    submission = create_submission(
+        answers={"sector": "legal", "team_size": "6_15"}, language="nl",
+        contact={"name": "Eva Jansen", "company": "Jansen Advocaten", "email": "eva@jansen.nl"})
+    v: Visit = visit(f"focus-{primary[1:]}", viewport=LAPTOP)
+    v.goto(submission.get_absolute_url())
+    seen = []
+    for _ in range(40):
+        v.page.keyboard.press("Tab")
+        focus = v.page.evaluate(FOCUS_STYLE)
+        if focus["tag"] == "BODY":
+            break
+        seen.append(focus)
+        # A dark ring outside a white one: one of the two stands out on any background.
+        assert focus["outline"] == "solid" and focus["width"] >= 3, focus
+        assert contrast_ratio(rgb_hex(focus["color"]), "#ffffff") >= 3, focus
+        assert "rgb(255, 255, 255)" in focus["shadow"], focus
+    assert len(seen) >= 8
+    v.shot("focus-on-a-brand-button")
