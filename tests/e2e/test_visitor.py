@@ -78,6 +78,24 @@ def answer_step_by_keyboard(page: Page, next_label: str) -> None:
     raise AssertionError("the Next button was never reached with Tab")
 
 
+def tab_to(page: Page, name: str) -> None:
+    """Press Tab until the field called `name` has the focus."""
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if focused(page)["name"] == name:
+            return
+    raise AssertionError(f"{name} was never reached with Tab")
+
+
+def tab_to_button(page: Page, label: str) -> None:
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if element["tag"] == "BUTTON" and element["text"].startswith(label):
+            return
+    raise AssertionError(f"the {label} button was never reached with Tab")
+
+
 def answer_step_by_mouse(page: Page) -> None:
     for fieldset in page.locator("form.questionnaire fieldset").all():
         fieldset.locator("label.form-check-label").first.click()
@@ -138,24 +156,38 @@ def test_a_visitor_gets_advice_shares_it_and_downloads_the_pdf(
 
     # The contact step: a wrong address first, then corrected.
     expect(page.locator(".step-counter")).to_have_text(words["step"].format(6))
-    page.fill("input[name=name]", "Eva Jansen")
-    page.fill("input[name=company]", "Bakkerij Jansen & Zn")
-    page.fill("input[name=email]", "eva@")
     if keyboard:
-        page.focus("input[name=consent]")
+        for name, text in (("name", "Eva Jansen"), ("company", "Bakkerij Jansen & Zn"),
+                           ("email", "eva@")):
+            tab_to(page, name)
+            page.keyboard.type(text)
+        tab_to(page, "consent")
         page.keyboard.press("Space")
     else:
+        page.fill("input[name=name]", "Eva Jansen")
+        page.fill("input[name=company]", "Bakkerij Jansen & Zn")
+        page.fill("input[name=email]", "eva@")
         page.check("input[name=consent]")
     v.check("contact")
-    page.get_by_role("button", name=words["show"]).click()
+    if keyboard:
+        tab_to_button(page, words["show"])
+        page.keyboard.press("Enter")
+    else:
+        page.get_by_role("button", name=words["show"]).click()
     opens_at_the_error_summary(page)
     expect(page.locator("input[name=email]")).to_have_attribute("aria-invalid", "true")
     v.check("contact-error")
-    page.fill("input[name=email]", "eva@bakkerij-jansen.example")
     if keyboard:
-        page.focus("input[name=email]")
+        # The summary has the focus: Tab to its link, Enter jumps to the field, Tab into it.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.getAttribute('href')") == "#id_email_group"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert focused(page)["name"] == "email"
+        page.keyboard.type("eva@bakkerij-jansen.example")  # Tab selected what was there
         page.keyboard.press("Enter")
     else:
+        page.fill("input[name=email]", "eva@bakkerij-jansen.example")
         page.get_by_role("button", name=words["show"]).click()
 
     page.wait_for_url(re.compile(r".*/advies/[\w-]+/$"))

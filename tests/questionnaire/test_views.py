@@ -78,6 +78,8 @@ def test_invalid_input_on_a_topic_step_shows_a_message_and_keeps_earlier_answers
     assert "Choose one of the options." in html
     # The page opens at a summary that links to each question with a problem.
     assert re.search(r'<div class="error-summary" id="error-summary" tabindex="-1" autofocus', html)
+    # Posted to the plain address: a #fragment from a summary link never reaches the next page.
+    assert f'<form method="post" action="{questionnaire.url(step, "en")}" novalidate' in html
     for key in questionnaire.answers[step]:
         assert f'<a href="#id_{key}_group">' in html
     # Earlier answers survive: going back shows them selected.
