@@ -571,7 +571,7 @@ def test_the_start_page_shows_the_work_and_folds_the_technical_tables_away_for_a
     html = response.content.decode()
     assert [app["app_label"] for app in response.context["work_app_list"]] == ["advisor"]
     technical = {app["app_label"] for app in response.context["technical_app_list"]}
-    assert {"axes", "otp_totp", "post_office", "auth"} <= technical
+    assert {"axes", "otp_totp", "auth"} <= technical
     assert html.index('class="module backoffice-start"') < html.index("app-advisor") \
         < html.index('<details class="technical-apps">') < html.index("app-axes")
 

@@ -102,7 +102,7 @@ def test_the_consultant_follows_up_a_lead_and_keeps_the_back_office_in_order(
     start = page.locator("#content-main")
     order = start.inner_html()
     assert order.index("backoffice-start") < order.index("technical-apps")
-    for technical in ("app-axes", "app-otp_totp", "app-post_office"):
+    for technical in ("app-axes", "app-otp_totp", "app-auth"):
         assert start.locator(f"details.technical-apps .{technical}").count() == 1
     if language == "nl":
         in_dutch(page)
