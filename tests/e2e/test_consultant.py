@@ -108,6 +108,15 @@ def test_the_consultant_follows_up_a_lead_and_keeps_the_back_office_in_order(
         in_dutch(page)
     v.check("start")
 
+    # The overview: figures and charts of this project's own making.
+    page.locator(".backoffice-start a[href*=dashboard]").click()
+    expect(page.locator(".dashboard-grid")).to_be_visible()
+    assert v.no_horizontal_scroll()
+    if language == "nl":
+        in_dutch(page)
+    v.check("dashboard")
+    page.go_back()
+
     # The new lead, found by searching its company.
     page.locator(".backoffice-start a").first.click()
     page.fill("#searchbar", "Jansen")
@@ -198,6 +207,8 @@ def erases_a_person(v: Visit, words: dict, admin: str) -> None:
     page = v.page
     v.goto(admin)
     page.locator(".backoffice-start a[href*=privacy]").click()
+    if words["prefix"] == "":
+        in_dutch(page)
     v.check("privacy-requests")
     page.fill("input[name=email]", LEAD_EMAIL)
     page.get_by_role("button", name=words["erase"]).click()
