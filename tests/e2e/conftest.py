@@ -138,7 +138,8 @@ class RefererRecorder(BaseHTTPRequestHandler):
     referers: list[str | None]
 
     def do_GET(self) -> None:
-        self.server.referers.append(self.headers.get("Referer"))  # type: ignore[attr-defined]
+        if self.path == "/":  # the page itself, not its favicon (whose referrer is this site)
+            self.server.referers.append(self.headers.get("Referer"))  # type: ignore[attr-defined]
         body = b"<!doctype html><title>Consultant</title><p>Welkom</p>"
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
