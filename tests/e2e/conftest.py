@@ -105,6 +105,8 @@ def visit(browser: Browser, live_server, request) -> Iterator[object]:
                                       accept_downloads=True, **options)
         page = context.new_page()
         current = Visit(page=page, base_url=live_server.url, name=name)
+        for stale in SHOTS.glob(f"{name}-[0-9][0-9]-*.png"):
+            stale.unlink()  # from an earlier run, perhaps with other steps
         context.expose_binding("__cspViolation",
                                lambda _source, text: current.csp_violations.append(text))
         context.add_init_script(CSP_LISTENER)
