@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate messages translations lint format clean engine-digest bench
+.PHONY: run test install migrate messages translations lint format clean engine-digest bench system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,12 @@ run: migrate messages
 lint: install
 	$(BIN)/ruff check .
 
-test: lint messages
+# The Debian packages the tests need (Chromium, poppler, gettext, WeasyPrint's libraries,
+# fonts): installed when missing and root, otherwise the exact command to run.
+system-packages:
+	scripts/system-packages
+
+test: system-packages lint messages
 	mkdir -p var
 	$(BIN)/python manage.py check
 	$(BIN)/pytest

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models import fields
 from django.utils.translation import gettext_lazy as _
+
+BLANK_CHOICE_LABEL = _("- Select an option -")
 
 
 class AdvisorConfig(AppConfig):
@@ -10,6 +13,9 @@ class AdvisorConfig(AppConfig):
     def ready(self) -> None:
         # Registers the system check that keeps in-process jobs out of production.
         from advisor.queue import checks  # noqa: F401
+        # Django 6.1's new empty choice in select boxes has no Dutch translation in Django's
+        # own catalogue yet; Django lets an app replace it here (django/db/models/fields).
+        fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
 
 
 class BackOfficeAdminConfig(admin_apps.AdminConfig):

@@ -13,15 +13,17 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from advisor.advice.table import PLANS
+from advisor.lib.contrast import TEXT_CONTRAST, WHITE, contrast_ratio, darker_shade
 
 # 32 random bytes = 256 bits, URL-safe: unguessable, unlike an id or a UUID.
 TOKEN_BYTES = 32
@@ -218,9 +220,35 @@ DEFAULT_ACCENT_COLOR = "#e07a1f"
 HEX_COLOR = RegexValidator(
     r"^#[0-9a-fA-F]{6}\Z", _("Enter a colour as # followed by six hex digits, like #1f4e79.")
 )
+MAIN_COLOUR_TOO_LIGHT = _(
+    "This colour is too light for the white text on buttons and for links on a white page: "
+    "its contrast with white is %(ratio)s to 1, and at least 4.5 to 1 is needed to be "
+    "readable (WCAG). Pick a darker shade, for example %(suggestion)s."
+)
+
+
+def readable_on_white(value: str) -> None:
+    """The main colour carries white text and is a text colour on white: 4.5:1 both ways.
+
+    Refused rather than darkened behind the consultant's back: the brand colour on every
+    page and PDF stays the one they chose, and the message suggests a shade that works.
+    """
+    if not HEX_COLOR.regex.match(value or ""):
+        return  # HEX_COLOR says what is wrong
+    ratio = contrast_ratio(value, WHITE)
+    if ratio < TEXT_CONTRAST:
+        raise ValidationError(MAIN_COLOUR_TOO_LIGHT, code="low_contrast", params={
+            "ratio": number_format(ratio, 1), "suggestion": darker_shade(value)})
+
+
 KVK_NUMBER = RegexValidator(
     r"^[0-9]{8}$", _("A Chamber of Commerce (KvK) number has eight digits.")
 )
+BOOKING_URL_HTTPS_ONLY = _(
+    "Enter the full address of your booking page, starting with https://."
+)
+# Only https: the link is shown to every visitor, and a plain-http page can be tampered with.
+HTTPS_URL = URLValidator(schemes=["https"], message=BOOKING_URL_HTTPS_ONLY)
 LOGO_FORMATS = {"PNG": ".png", "JPEG": ".jpg"}
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 4000
@@ -268,6 +296,11 @@ class ConsultantProfile(models.Model):
     email = models.EmailField(_("e-mail address"))
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
+    booking_url = models.URLField(
+        _("booking page"), blank=True, validators=[HTTPS_URL],
+        help_text=_("The page of your online calendar where visitors book an appointment, "
+                    "starting with https://. Shown as a button next to the advice."),
+    )
     kvk = models.CharField(_("Chamber of Commerce (KvK) number"), max_length=8, blank=True,
                            validators=[KVK_NUMBER])
     logo = models.ImageField(
@@ -276,12 +309,15 @@ class ConsultantProfile(models.Model):
         help_text=_("PNG or JPEG, at most 1 MB. Shown on every page, e-mail and PDF report."),
     )
     primary_color = models.CharField(
-        _("main colour"), max_length=7, default=DEFAULT_PRIMARY_COLOR, validators=[HEX_COLOR],
-        help_text=_("As # followed by six hex digits, like #1f4e79."),
+        _("main colour"), max_length=7, default=DEFAULT_PRIMARY_COLOR,
+        validators=[HEX_COLOR, readable_on_white],
+        help_text=_("As # followed by six hex digits, like #1f4e79. Used for buttons with white "
+                    "text and for links, so it must be dark enough."),
     )
     accent_color = models.CharField(
         _("accent colour"), max_length=7, default=DEFAULT_ACCENT_COLOR, validators=[HEX_COLOR],
-        help_text=_("As # followed by six hex digits, like #e07a1f."),
+        help_text=_("As # followed by six hex digits, like #e07a1f. Used for lines and borders "
+                    "only, never for text, so any colour can be used."),
     )
     prices_as_of = models.DateField(
         _("prices as of"), default=timezone.localdate,
@@ -311,7 +347,8 @@ class ConsultantProfile(models.Model):
         profile = cls(
             pk=None,
             **{name: configured[name] for name in
-               ("consultant_name", "company_name", "email", "phone", "website", "kvk")},
+               ("consultant_name", "company_name", "email", "phone", "website", "booking_url",
+                "kvk")},
             primary_color=color_or_default(configured["primary_color"], DEFAULT_PRIMARY_COLOR),
             accent_color=color_or_default(configured["accent_color"], DEFAULT_ACCENT_COLOR),
         )

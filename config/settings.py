@@ -298,6 +298,8 @@ BRANDING = {
     "email": os.environ.get("BRAND_EMAIL", "advies@devries-it.example"),
     "phone": os.environ.get("BRAND_PHONE", "+31 6 12345678"),
     "website": os.environ.get("BRAND_WEBSITE", "https://devries-it.example"),
+    # The booking page of the consultant's online calendar (https only); empty: no button.
+    "booking_url": os.environ.get("BRAND_BOOKING_URL", ""),
     "kvk": os.environ.get("BRAND_KVK", ""),
     # A path below static/ or an absolute path to an SVG/PNG on disk.
     "logo": os.environ.get("BRAND_LOGO", "img/logo.svg"),

@@ -36,7 +36,14 @@ from advisor.advice.table import PLANS
 from advisor.backoffice import leads
 from advisor.consultant.branding import delete_replaced_logo
 from advisor.consultant.pricing import DEFAULT_PRICES, DEFAULT_PRICES_AS_OF
-from advisor.models import ConsultantProfile, MailStatus, OutgoingMail, PlanPrice, Submission
+from advisor.models import (
+    BOOKING_URL_HTTPS_ONLY,
+    ConsultantProfile,
+    MailStatus,
+    OutgoingMail,
+    PlanPrice,
+    Submission,
+)
 from advisor.outbox.delivery import send_again
 from advisor.questionnaire.services import revoke_link
 from advisor.reports.brief import brief_filename, render_brief
@@ -400,6 +407,13 @@ class PlanPriceInline(admin.TabularInline):
     verbose_name = _("price")
     verbose_name_plural = _("Price table (for the cost estimate in the consultant brief)")
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # A table row has column headings but no <label>: name each input for screen readers.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs["aria-label"] = str(db_field.verbose_name)
+        return formfield
+
     def get_extra(self, request: HttpRequest, obj: ConsultantProfile | None = None,
                   **kwargs: Any) -> int:
         if obj is None:
@@ -410,11 +424,15 @@ class PlanPriceInline(admin.TabularInline):
 class ConsultantProfileForm(forms.ModelForm):
     class Meta:
         model = ConsultantProfile
-        fields = ("consultant_name", "company_name", "email", "phone", "website", "kvk", "logo",
-                  "primary_color", "accent_color", "prices_as_of")
+        fields = ("consultant_name", "company_name", "email", "phone", "website", "booking_url",
+                  "kvk", "logo", "primary_color", "accent_color", "prices_as_of")
         # The browser's own colour picker; the model still checks the value is #rrggbb.
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"}),
-                   "accent_color": forms.TextInput(attrs={"type": "color"})}
+                   "accent_color": forms.TextInput(attrs={"type": "color"}),
+                   # Django 6.1 puts this input in a fieldset whose legend does not label it.
+                   "logo": forms.ClearableFileInput(attrs={"aria-label": _("logo")})}
+        # Any malformed address gets the message that says what a good one looks like.
+        error_messages = {"booking_url": {"invalid": BOOKING_URL_HTTPS_ONLY}}
 
 
 @admin.register(ConsultantProfile)
@@ -423,7 +441,7 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
     inlines = (PlanPriceInline,)
     fieldsets = (
         (_("You and your company"), {"fields": ("consultant_name", "company_name", "email",
-                                                "phone", "website", "kvk")}),
+                                                "phone", "website", "booking_url", "kvk")}),
         (_("Look"), {
             "fields": ("logo", "primary_color", "accent_color"),
             "description": _("Shown on every page, in every e-mail and in new PDF reports. "

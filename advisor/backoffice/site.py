@@ -36,6 +36,29 @@ class BackOfficeAuthenticationForm(OTPAdminAuthenticationForm):
         return device
 
 
+# Apps the consultant never needs for their work: login attempts and lockouts (django-axes),
+# authenticator devices (django-otp), the mail machinery and the task queue. Shown apart, on
+# the start page of a superuser only.
+TECHNICAL_APPS = {"auth", "axes", "otp_totp", "otp_static", "otp_email", "procrastinate"}
+# The same for models of our own app: the outgoing mail is machinery, not the consultant's work.
+TECHNICAL_MODELS = {("advisor", "OutgoingMail")}
+
+
+def split_work_from_machinery(apps: list[dict[str, Any]]) -> tuple[list, list]:
+    """The admin's app list as (the consultant's work, the technical rest)."""
+    work, technical = [], []
+    for app in apps:
+        if app["app_label"] in TECHNICAL_APPS:
+            technical.append(app)
+            continue
+        machinery = [model for model in app["models"]
+                     if (app["app_label"], model["object_name"]) in TECHNICAL_MODELS]
+        work.append({**app, "models": [m for m in app["models"] if m not in machinery]})
+        if machinery:
+            technical.append({**app, "models": machinery})
+    return work, technical
+
+
 class BackOfficeSite(OTPAdminSite):
     site_header = _("Keuzehulp e-mail · back office")
     site_title = _("Back office")
@@ -63,6 +86,16 @@ class BackOfficeSite(OTPAdminSite):
         if settings.ADMIN_REQUIRE_2FA:
             return super().has_permission(request)
         return AdminSite.has_permission(self, request)
+
+    def index(self, request: HttpRequest,
+              extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+        work, technical = split_work_from_machinery(self.get_app_list(request))
+        context = {
+            **(extra_context or {}),
+            "work_app_list": work,
+            "technical_app_list": technical if request.user.is_superuser else [],
+        }
+        return super().index(request, context)
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         return [

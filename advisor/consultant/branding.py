@@ -12,6 +12,7 @@ from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.templatetags.static import static
 from django.urls import reverse
@@ -20,8 +21,10 @@ from advisor.lib.digests import file_digest
 from advisor.models import (
     DEFAULT_ACCENT_COLOR,
     DEFAULT_PRIMARY_COLOR,
+    HTTPS_URL,
     ConsultantProfile,
     color_or_default,
+    readable_on_white,
 )
 
 
@@ -32,6 +35,7 @@ class Branding:
     email: str
     phone: str
     website: str
+    booking_url: str
     kvk: str
     logo: str
     primary_color: str
@@ -61,7 +65,8 @@ class Branding:
         return "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
 
 
-TEXT_FIELDS = ("consultant_name", "company_name", "email", "phone", "website", "kvk")
+TEXT_FIELDS = ("consultant_name", "company_name", "email", "phone", "website", "booking_url",
+               "kvk")
 
 
 def get_branding() -> Branding:
@@ -75,11 +80,17 @@ def branding_offline() -> Branding:
 
 def branding_of(profile: ConsultantProfile) -> Branding:
     texts = {name: getattr(profile, name) for name in TEXT_FIELDS}
+    if not _is_https_url(texts["booking_url"]):
+        # BRAND_BOOKING_URL is not checked by a form: a plain-http or broken link is left out.
+        texts["booking_url"] = ""
     # Colours end up inside a <style> block: a row saved around the validator is refused.
     colours = {
         "primary_color": color_or_default(profile.primary_color, DEFAULT_PRIMARY_COLOR),
         "accent_color": color_or_default(profile.accent_color, DEFAULT_ACCENT_COLOR),
     }
+    if not _readable_on_white(colours["primary_color"]):
+        # A main colour saved before the form checked it, or from BRAND_PRIMARY_COLOR.
+        colours["primary_color"] = DEFAULT_PRIMARY_COLOR
     if profile.logo:
         # An uploaded logo lives in the media storage (perhaps S3): the PDF gets its bytes.
         name = profile.logo.name
@@ -88,6 +99,22 @@ def branding_of(profile: ConsultantProfile) -> Branding:
     logo = settings.BRANDING["logo"]
     logo_url, logo_path = _static_logo(logo)
     return Branding(**texts, **colours, logo=logo, logo_url=logo_url, logo_path=logo_path)
+
+
+def _readable_on_white(color: str) -> bool:
+    try:
+        readable_on_white(color)
+    except ValidationError:
+        return False
+    return True
+
+
+def _is_https_url(url: str) -> bool:
+    try:
+        HTTPS_URL(url)
+    except ValidationError:
+        return False
+    return True
 
 
 def uploaded_logo_name(name: str) -> str | None:

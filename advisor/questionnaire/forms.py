@@ -77,7 +77,8 @@ class HoneypotField(forms.CharField):
     def __init__(self) -> None:
         super().__init__(
             label=HONEYPOT_LABEL, required=False, max_length=200,
-            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1",
+                                          "class": "form-control"}),
         )
 
 
@@ -127,27 +128,39 @@ def _consent_label() -> str:
     )
 
 
+# Bootstrap's classes on the widgets, so the templates render them as they are.
+TEXT = "form-control"
+CHECK = "form-check-input"
+
+
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=100, validators=[single_line],
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    company = forms.CharField(label=_("Company name"), max_length=150, validators=[single_line],
-                              widget=forms.TextInput(attrs={"autocomplete": "organization"}))
-    email = SingleLineEmailField(label=_("E-mail address"), max_length=254,
-                                 widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    phone = forms.CharField(label=_("Phone number"), max_length=30, required=False,
-                            help_text=_("Optional: if you prefer a call."),
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
+                           widget=forms.TextInput(attrs={"autocomplete": "name", "class": TEXT}))
+    company = forms.CharField(
+        label=_("Company name"), max_length=150, validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "organization", "class": TEXT}),
+    )
+    email = SingleLineEmailField(
+        label=_("E-mail address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "class": TEXT}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"), max_length=30, required=False,
+        help_text=_("If you prefer a call."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel", "class": TEXT}),
+    )
     question = forms.CharField(
         label=_("Your question for the consultant"), max_length=2000, required=False,
         validators=[no_control_characters],
-        help_text=_("Optional: anything you would like to discuss."),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Anything you would like to discuss."),
+        widget=forms.Textarea(attrs={"rows": 3, "class": TEXT}),
     )
     # Named so that browsers' autofill leaves it alone.
     reference_code = HoneypotField()
     consent = forms.BooleanField(
         label=lazy(_consent_label, SafeString)(),
         error_messages={"required": CONSENT_REQUIRED},
+        widget=forms.CheckboxInput(attrs={"class": CHECK}),
     )
 
     def __init__(self, *args: Any, started_at: float | None = None, **kwargs: Any) -> None:
@@ -186,11 +199,11 @@ class ShareForm(forms.Form):
     """Who gets the report link: the visitor's own address and at most one colleague."""
 
     to_self = forms.BooleanField(label=_("Send it to my own e-mail address"), required=False,
-                                 initial=True)
+                                 initial=True, widget=forms.CheckboxInput(attrs={"class": CHECK}))
     colleague = forms.CharField(
-        label=_("Also send it to a colleague (optional)"), max_length=254, required=False,
+        label=_("Also send it to a colleague"), max_length=254, required=False,
         help_text=_("One e-mail address. They receive the link to this advice, nothing else."),
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "class": TEXT}),
     )
 
     def clean_colleague(self) -> str:

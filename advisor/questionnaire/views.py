@@ -17,6 +17,7 @@ from django.views.defaults import page_not_found
 from django_ratelimit.decorators import ratelimit
 
 from advisor.advice import table as q
+from advisor.consultant.branding import get_branding
 from advisor.models import Submission
 from advisor.questionnaire.forms import ShareForm
 from advisor.questionnaire.selectors import (
@@ -25,7 +26,7 @@ from advisor.questionnaire.selectors import (
     shares_left,
 )
 from advisor.questionnaire.services import ShareLimitReached, share_report
-from advisor.reports.presenters import result_context
+from advisor.reports.presenters import contact_actions, result_context
 from advisor.reports.report import FAILED, report_download, report_filename, report_state
 
 
@@ -34,6 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "advisor/home.html", {"steps": q.question_steps()})
 
 
+# The id of the result page's share section: a sent share lands there.
+SHARE_ANCHOR = "share"
 SHARE_SENT_ONE = _("The link is on its way to %(address)s. It can take a few minutes to arrive.")
 SHARE_SENT_TWO = _(
     "The link is on its way to %(first)s and %(second)s. It can take a few minutes to arrive."
@@ -49,8 +52,9 @@ SHARE_LIMIT_PER_IP = _(
 def private_report(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """For every page under a report link, its 404 included.
 
-    The URL is the only key to someone's advice: keep it out of caches, referrers and
-    search engines.
+    The URL is the only key to someone's advice: keep it out of caches, other sites'
+    referrers and search engines. "same-origin", not "no-referrer": with no-referrer Chromium
+    posts this page's forms with "Origin: null", which Django's CSRF check refuses.
     """
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -59,7 +63,7 @@ def private_report(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         except Http404 as exception:
             response = page_not_found(request, exception)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex"
         return response
     return wrapped
@@ -75,8 +79,12 @@ def _result_page(
     status: int = 200,
 ) -> HttpResponse:
     pdf_state = report_state(submission)
+    branding = get_branding()
     context = {
         **result_context(submission),
+        # Read once here; the page's lazy `branding` would read the profile a second time.
+        "branding": branding,
+        "contact_actions": contact_actions(branding=branding, company=submission.company),
         "share_form": share_form or ShareForm(),
         "shares_left": shares_left(submission),
         "pdf_state": pdf_state,
@@ -102,24 +110,26 @@ def _share_rate(group: str, request: HttpRequest) -> str:
 def share(request: HttpRequest, token: str) -> HttpResponse:
     """E-mail the report link to the visitor and/or one colleague, then back to the report."""
     submission = shared_submission_or_404(token)
-    if request.limited:
-        messages.error(request, SHARE_LIMIT_PER_IP)
-        return _result_page(request, submission, status=429)
     form = ShareForm(request.POST)
+    if request.limited:
+        # As a form error: the error summary shows it where the visitor is looking.
+        form.add_error(None, SHARE_LIMIT_PER_IP)
+        return _result_page(request, submission, share_form=form, status=429)
     if not form.is_valid():
         return _result_page(request, submission, share_form=form)
     try:
         recipients = share_report(submission=submission, to_self=form.cleaned_data["to_self"],
                                   colleague=form.cleaned_data["colleague"])
     except ShareLimitReached:
-        messages.error(request, SHARE_LIMIT_PER_REPORT)
-        return _result_page(request, submission, status=429)
+        form.add_error(None, SHARE_LIMIT_PER_REPORT)
+        return _result_page(request, submission, share_form=form, status=429)
     if len(recipients) == 1:
         sent = SHARE_SENT_ONE % {"address": recipients[0]}
     else:
         sent = SHARE_SENT_TWO % {"first": recipients[0], "second": recipients[1]}
     messages.success(request, sent)
-    return redirect(submission.get_absolute_url())
+    # Back at the share form, where the confirmation is shown.
+    return redirect(f"{submission.get_absolute_url()}#{SHARE_ANCHOR}")
 
 
 @private_report

@@ -1,11 +1,14 @@
 """Ready-to-show values for the result page and the PDF report (one source for both)."""
 
 from typing import Any
+from urllib.parse import quote
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from advisor.advice import table as q
 from advisor.advice.engine import Advice
+from advisor.consultant.branding import Branding
 from advisor.models import Submission
 
 FEATURE_MARKS = {
@@ -70,3 +73,23 @@ def result_context(submission: Submission) -> dict[str, Any]:
         "summary_notes": [note.text for note in notes if not note.with_next_steps],
         "migration_note": next((note.text for note in notes if note.with_next_steps), None),
     }
+
+
+def mailto_href(*, address: str, subject: str) -> str:
+    """A mailto: link whose subject is percent-encoded once (the template escapes the &)."""
+    return f"mailto:{quote(address, safe='@')}?subject={quote(subject, safe='')}"
+
+
+def contact_actions(*, branding: Branding, company: str) -> list[dict[str, str]]:
+    """What the consultant offers next to the advice: booking page, phone, e-mail."""
+    subject = gettext("E-mail advice %(company)s") % {"company": company}
+    actions = []
+    if branding.booking_url:
+        actions.append({"kind": "book", "href": branding.booking_url,
+                        "label": gettext("Book an appointment")})
+    if branding.phone:
+        actions.append({"kind": "call", "href": f"tel:{branding.phone_href}",
+                        "label": gettext("Call %(phone)s") % {"phone": branding.phone}})
+    actions.append({"kind": "mail", "href": mailto_href(address=branding.email, subject=subject),
+                    "label": gettext("E-mail %(address)s") % {"address": branding.email}})
+    return actions

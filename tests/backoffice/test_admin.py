@@ -7,7 +7,7 @@ from datetime import timedelta
 from importlib import reload
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -614,3 +614,34 @@ def test_setup_2fa_names_an_unknown_user():
     with pytest.raises(CommandError, match="No user 'niemand'"):
         call_command("setup_2fa", "niemand", stdout=io.StringIO())
     assert not User.objects.exists()
+
+
+# --- The start page: the consultant's work first -----------------------------------------
+
+
+def test_the_start_page_shows_the_work_and_folds_the_technical_tables_away_for_a_superuser():
+    consultant = verified_client(make_staff("sanne", superuser=True))
+    response = consultant.get(reverse("admin:index"))
+    html = response.content.decode()
+    assert [app["app_label"] for app in response.context["work_app_list"]] == ["advisor"]
+    technical = {app["app_label"] for app in response.context["technical_app_list"]}
+    assert {"axes", "otp_totp", "auth"} <= technical
+    assert html.index('class="module backoffice-start"') < html.index("app-advisor") \
+        < html.index('<details class="technical-apps">') < html.index("app-axes")
+
+
+def test_staff_without_superuser_rights_see_no_technical_tables():
+    user = make_staff("assistent", superuser=False)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=[
+        "view_submission", "change_submission", "view_accessattempt"]))
+    response = verified_client(user).get(reverse("admin:index"))
+    assert response.context["technical_app_list"] == []
+    assert "app-axes" not in response.content.decode()
+
+
+def test_select_boxes_in_the_dutch_back_office_offer_a_dutch_empty_choice():
+    consultant = verified_client(make_staff())
+    make_lead()
+    html = consultant.get(reverse("admin:advisor_submission_changelist")).content.decode()
+    assert "- Select an option -" not in html
+    assert "- Kies een optie -" in html

@@ -18,9 +18,12 @@ from pypdf import PdfReader
 from advisor.advice.table import PLANS
 from advisor.consultant.branding import get_branding
 from advisor.consultant.pricing import DEFAULT_PRICES
+from advisor.lib.contrast import darker_shade
 from advisor.models import (
+    BOOKING_URL_HTTPS_ONLY,
     LOGO_NOT_AN_IMAGE,
     LOGO_TOO_LARGE,
+    MAIN_COLOUR_TOO_LIGHT,
     ConsultantProfile,
     PlanPrice,
     validate_logo,
@@ -279,3 +282,51 @@ def test_a_branding_change_reaches_the_next_pdf_of_an_earlier_report(media):
     assert "Bakker ICT" not in pdf_text(pdf).replace("Bakker & Dochter ICT", "")
     # The uploaded PNG logo is on the cover.
     assert any(page.images for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+# --- The booking page and a readable main colour ------------------------------------------
+
+
+def test_a_main_colour_too_light_for_white_text_is_refused_with_a_darker_suggestion():
+    consultant = verified_client(make_staff())
+    response = consultant.post(reverse("admin:advisor_consultantprofile_add"),
+                               profile_form(primary_color="#e07a1f"))
+    assert response.status_code == 200
+    assert not ConsultantProfile.objects.exists()
+    [message] = response.context["adminform"].form.errors["primary_color"]
+    suggestion = darker_shade("#e07a1f")
+    assert message == str(MAIN_COLOUR_TOO_LIGHT) % {"ratio": "3,0", "suggestion": suggestion}
+    saved = consultant.post(reverse("admin:advisor_consultantprofile_add"),
+                            profile_form(primary_color=suggestion))
+    assert saved.status_code == 302
+
+
+def test_any_accent_colour_is_accepted_because_it_never_carries_text():
+    consultant = verified_client(make_staff())
+    response = consultant.post(reverse("admin:advisor_consultantprofile_add"),
+                               profile_form(accent_color="#ffff00"))
+    assert response.status_code == 302
+
+
+def test_a_too_light_main_colour_from_the_settings_falls_back_to_the_default(settings):
+    settings.BRANDING = {**settings.BRANDING, "primary_color": "#f0f0f0"}
+    assert get_branding().primary_color == "#1f4e79"
+
+
+@pytest.mark.parametrize("url", ["http://cal.example/noor", "javascript:alert(1)", "ftp://x.example"])
+def test_a_booking_page_must_be_an_https_address(url):
+    consultant = verified_client(make_staff())
+    response = consultant.post(reverse("admin:advisor_consultantprofile_add"),
+                               profile_form(booking_url=url))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["booking_url"] == [
+        str(BOOKING_URL_HTTPS_ONLY)]
+
+
+def test_the_booking_page_comes_from_the_profile_or_else_from_the_settings(settings):
+    settings.BRANDING = {**settings.BRANDING, "booking_url": "https://cal.example/sanne"}
+    assert get_branding().booking_url == "https://cal.example/sanne"
+    settings.BRANDING = {**settings.BRANDING, "booking_url": "http://cal.example/sanne"}
+    assert get_branding().booking_url == ""
+    make_profile(booking_url="https://agenda.example/noor")
+    assert get_branding().booking_url == "https://agenda.example/noor"

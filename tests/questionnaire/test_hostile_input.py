@@ -83,7 +83,7 @@ def _no_limits(settings):
 
 
 def the_error_summary() -> str:
-    return gettext("Some answers are missing or not valid. Please check the fields marked below.")
+    return gettext("Please check the following")
 
 
 STEP_CLASSES = dict(wizard_forms())

@@ -24,7 +24,7 @@ from tests.smtp_server import LoopbackSmtp, loopback_smtp
 FLAT_ANSWERS = {key: value for step in ANSWERS.values() for key, value in step.items()}
 PRIVATE_HEADERS = {
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Robots-Tag": "noindex",
 }
 # django-ratelimit counts per client IP in the cache: every test gets IPs of its own.
@@ -79,7 +79,7 @@ def test_the_result_page_offers_to_email_the_link_and_is_kept_private(visitor, s
 def test_the_visitor_can_email_the_link_to_their_own_address(visitor, submission):
     response = share(visitor, submission, to_self="on")
     assert response.status_code == 302
-    assert response["Location"] == submission.get_absolute_url()
+    assert response["Location"] == submission.get_absolute_url() + "#share"
     assert_private(response)
     [mail] = share_mails()
     assert mail.recipient == "eva@praktijkjansen.nl"
@@ -275,3 +275,11 @@ def test_a_shared_link_arrives_over_smtp_and_opens_the_advice(smtp, visitor):
     link = next(word for word in text.split() if submission.token in word)
     path = link.split("127.0.0.1:8000", 1)[1]
     assert visitor.get(path).status_code == 200
+
+
+def test_a_refused_share_opens_at_a_summary_that_links_to_the_field(visitor, submission):
+    response = share(visitor, submission, colleague="jan@")
+    html = response.text
+    assert 'id="error-summary" tabindex="-1" autofocus' in html
+    assert ('<a href="#id_colleague_group">Ook naar een collega sturen</a> <span '
+            f'class="error-summary-message">{SHARE_INVALID_ADDRESS}</span>') in html

@@ -76,7 +76,12 @@ def test_invalid_input_on_a_topic_step_shows_a_message_and_keeps_earlier_answers
     html = response.content.decode()
     assert response.status_code == 200
     assert "Choose one of the options." in html
-    assert 'class="alert alert-danger"' in html
+    # The page opens at a summary that links to each question with a problem.
+    assert re.search(r'<div class="error-summary" id="error-summary" tabindex="-1" autofocus', html)
+    # Posted to the plain address: a #fragment from a summary link never reaches the next page.
+    assert f'<form method="post" action="{questionnaire.url(step, "en")}" novalidate' in html
+    for key in questionnaire.answers[step]:
+        assert f'<a href="#id_{key}_group">' in html
     # Earlier answers survive: going back shows them selected.
     if step != "business":
         prev = steps[steps.index(step) - 1]
@@ -110,7 +115,7 @@ def test_back_keeps_what_was_entered_on_the_current_step(client, questionnaire):
     assert response["Location"] == questionnaire.url("business")
     html = client.get(questionnaire.url("email")).content.decode()
     assert re.search(r'name="email_intensity" value="heavy"[^>]*checked', html)
-    assert "alert-danger" not in html
+    assert 'id="error-summary"' not in html
 
 
 def test_back_from_a_complete_step_keeps_all_its_answers(client, questionnaire):
@@ -230,3 +235,27 @@ def test_the_favicon_request_of_admin_pages_finds_the_logo(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/logo.svg")
+
+
+def test_each_questions_error_sits_right_under_its_legend_not_under_its_last_option(
+        client, questionnaire):
+    response = questionnaire.post(client, "business", {}, language="en")
+    html = response.content.decode()
+    for key in questionnaire.answers["business"]:
+        fieldset = re.search(rf'<fieldset[^>]*id="id_{key}_group".*?</fieldset>', html, re.S)
+        assert re.search(r'</legend>\s*<p class="field-error" id="id_\w+_error">', fieldset[0])
+        assert f'aria-describedby="id_{key}_helptext id_{key}_error"' in fieldset[0]
+
+
+def test_a_contact_error_is_summarised_with_a_link_to_its_field(client, questionnaire):
+    for step in questionnaire.steps[:-1]:
+        questionnaire.post(client, step, questionnaire.answers[step])
+    bad = {**questionnaire.contact, "email": "eva@"}
+    html = questionnaire.post(client, "contact", bad, language="en").content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)[0]
+    assert 'autofocus' in summary
+    assert ('<a href="#id_email_group">E-mail address</a> '
+            '<span class="error-summary-message">Enter a valid email address.</span>') in summary
+    email_input = re.search(r'<input[^>]*name="email"[^>]*>', html)[0]
+    assert 'aria-invalid="true"' in email_input
+    assert 'aria-describedby="id_email_error"' in email_input

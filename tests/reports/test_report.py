@@ -448,7 +448,7 @@ def test_download_is_a_private_pdf_attachment_with_a_safe_name(client, media):
         f'attachment; filename="{report_filename(submission)}"'
     )
     assert response["Cache-Control"] == "no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Robots-Tag"] == "noindex"
     assert "Huisartsenpraktijk Jansen" in pdf_text(content(response))
     submission.refresh_from_db()
@@ -701,3 +701,15 @@ def test_an_error_inside_the_render_process_is_reported_as_a_failed_render():
         pdf._write_pdf_bounded(
             html="<p>x</p>", stylesheets=(), static_files=None, template="broken.html"
         )
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_contact_box_shares_its_page_with_the_end_of_the_next_steps(rendered, language):
+    submission, pdf_bytes = rendered[language]
+    pages = [" ".join(page.extract_text().split())
+             for page in PdfReader(io.BytesIO(pdf_bytes)).pages]
+    with translation.override(language):
+        heading = flat(gettext("Questions? Let's think it through together"))
+        last_step = flat(Advice.from_dict(submission.advice).next_step_texts[-1])
+    [page] = [page for page in pages if heading in page]
+    assert last_step[-40:] in page

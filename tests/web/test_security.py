@@ -27,6 +27,13 @@ from advisor.questionnaire.forms import (
     TOO_FAST,
 )
 from advisor.questionnaire.services import create_submission
+from advisor.web.errors import (
+    CSRF_COOKIES_BLOCKED,
+    CSRF_EXPIRED,
+    CSRF_EXPLANATIONS,
+    CSRF_FRAMED,
+    CSRF_OTHER_SITE,
+)
 from tests.conftest import ANSWERS, CONTACT
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +155,7 @@ def test_a_report_page_keeps_its_address_out_of_referrers(client):
     submission = create_submission(answers=ANSWERS["business"], contact=CONTACT, language="nl")
     response = client.get(submission.get_absolute_url())
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Cache-Control"] == "no-store"
     assert inline_code_without_the_nonce(response.content.decode(), nonce_of(response)) == []
 
@@ -228,14 +235,67 @@ def test_an_embedding_origin_that_could_extend_the_policy_is_refused():
     assert "EMBED_ALLOWED_ORIGINS" in result.stderr
 
 
-def test_a_form_refused_for_a_missing_cookie_explains_what_to_do(questionnaire):
+def refused(questionnaire, language="en", **headers):
+    """The first step posted by a client that enforces CSRF, with the given headers."""
     client = Client(enforce_csrf_checks=True)
-    response = questionnaire.post(client, "business", ANSWERS["business"], language="en")
+    response = questionnaire.post(client, "business", ANSWERS["business"], language=language,
+                                  headers=headers)
+    assert response.status_code == 403
+    return response.content.decode()
+
+
+def explanation(kind: str) -> list[str]:
+    return [str(CSRF_EXPLANATIONS[kind][part]) for part in ("heading", "text", "action")]
+
+
+def other_explanations(kind: str) -> list[str]:
+    return [str(CSRF_EXPLANATIONS[other]["heading"]) for other in CSRF_EXPLANATIONS
+            if other != kind]
+
+
+def test_a_form_posted_inside_another_site_without_our_cookie_says_open_a_new_window(
+        questionnaire):
+    html = refused(questionnaire, sec_fetch_dest="iframe")
+    assert all(part in html for part in explanation(CSRF_FRAMED))
+    assert 'href="/en/" target="_blank"' in html
+    assert not any(heading in html for heading in other_explanations(CSRF_FRAMED))
+    assert Submission.objects.count() == 0
+
+
+def test_a_form_without_our_cookie_in_a_window_of_its_own_asks_to_allow_cookies(questionnaire):
+    html = refused(questionnaire, sec_fetch_dest="document")
+    assert all(part in html for part in explanation(CSRF_COOKIES_BLOCKED))
+    assert 'target="_blank"' not in html
+    assert not any(heading in html for heading in other_explanations(CSRF_COOKIES_BLOCKED))
+
+
+def test_an_expired_page_asks_to_reload_and_leads_back_to_the_form(client, questionnaire):
+    client.get(questionnaire.url("business", "en"))  # the cookie, and a page that then expires
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    form_page = "http://testserver" + questionnaire.url("business", "en")
+    response = questionnaire.post(strict, "business", {**ANSWERS["business"],
+                                  "csrfmiddlewaretoken": "x" * 64}, language="en",
+                                  headers={"referer": form_page})
     html = response.content.decode()
     assert response.status_code == 403
-    assert "Open the questionnaire in a new window" in html
-    assert 'href="/en/" target="_blank"' in html
-    assert Submission.objects.count() == 0
+    assert all(part in html for part in explanation(CSRF_EXPIRED))
+    assert f'href="{form_page}"' in html
+    assert not any(heading in html for heading in other_explanations(CSRF_EXPIRED))
+
+
+def test_a_form_posted_from_another_site_says_so_and_does_not_blame_cookies(questionnaire):
+    for origin in ("https://elders.example", "null"):
+        html = refused(questionnaire, origin=origin)
+        assert all(part in html for part in explanation(CSRF_OTHER_SITE))
+        assert not any(heading in html for heading in other_explanations(CSRF_OTHER_SITE))
+
+
+def test_the_refusal_is_explained_in_dutch_on_dutch_pages(questionnaire):
+    html = refused(questionnaire, language="nl", origin="https://elders.example")
+    with translation.override("nl"):
+        assert str(CSRF_EXPLANATIONS[CSRF_OTHER_SITE]["heading"]) in html
+        assert "website" in html and "This form" not in html
 
 
 # --- Production settings ---
@@ -356,7 +416,7 @@ def test_the_honeypot_is_hidden_from_people_and_labelled_for_screen_readers(clie
     for step in questionnaire.steps[:-1]:
         questionnaire.post(client, step, questionnaire.answers[step])
     html = client.get(questionnaire.url("contact")).content.decode()
-    wrapper = re.search(r'<div id="div_id_reference_code" class="([^"]*)"', html)
+    wrapper = re.search(r'<div class="([^"]*)" id="id_reference_code_group"', html)
     assert wrapper and "visually-hidden" in wrapper.group(1)
     field = re.search(r"<input[^>]*name=\"reference_code\"[^>]*>", html).group(0)
     assert 'autocomplete="off"' in field and 'tabindex="-1"' in field
