@@ -230,10 +230,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock out a client IP after 5 failed logins, for an hour; counted per real client IP.
+# Lock out after 5 failed logins, for an hour, counted twice: per client (an IPv4 address or
+# an IPv6 /64, advisor/lib/client_ip.py) and per account, so neither many addresses against one
+# account nor one client against many accounts gets more tries. The price: anyone can lock the
+# consultant's account for an hour (SECURITY.md); `manage.py axes_reset_username` lifts it.
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Never store what was typed into the login form's secret fields in the attempt records
+# (axes always masks "password"; the code from the authenticator app is as secret).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token", "otp_device",
+                             "otp_challenge"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "advisor.lib.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"

@@ -332,6 +332,38 @@ def test_behind_a_trusted_proxy_the_client_is_the_address_the_proxy_saw(redis_ca
     assert other.status_code == 302
 
 
+def test_behind_a_dual_stack_proxy_each_ipv4_client_has_a_limit_of_its_own(redis_cache,
+                                                                           settings):
+    settings.SUBMISSION_RATE_PER_IP = "1/h"
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "2001:db8::10"}
+    first = complete_with(Client(), HTTP_X_FORWARDED_FOR="::ffff:192.0.2.10", **proxy)
+    assert first.status_code == 302
+    # The same client written the IPv4 way is the same bucket...
+    again = complete_with(Client(), HTTP_X_FORWARDED_FOR="192.0.2.10", **proxy)
+    assert again.status_code == 429
+    # ...and another IPv4 client is not.
+    other = complete_with(Client(), HTTP_X_FORWARDED_FOR="::ffff:192.0.2.11", **proxy)
+    assert other.status_code == 302
+
+
+def test_one_ipv6_subscriber_cannot_dodge_the_limit_by_changing_address(redis_cache, settings):
+    settings.SUBMISSION_RATE_PER_IP = "1/h"
+    assert complete_with(Client(), REMOTE_ADDR="2001:db8:5:6::1").status_code == 302
+    assert complete_with(Client(), REMOTE_ADDR="2001:db8:5:6:abcd::99").status_code == 429
+    assert complete_with(Client(), REMOTE_ADDR="2001:db8:5:7::1").status_code == 302
+
+
+@pytest.mark.parametrize(("address", "client"), [
+    ("198.51.100.1", "198.51.100.1"),
+    ("::ffff:198.51.100.1", "198.51.100.1"),
+    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),
+    ("2001:DB8:1:2::", "2001:db8:1:2::"),
+])
+def test_the_client_is_an_ipv4_address_or_an_ipv6_64(rf, address, client):
+    assert client_ip(rf.get("/", REMOTE_ADDR=address)) == client
+
+
 def test_the_client_ip_falls_back_to_the_socket_when_the_header_is_short_or_garbage(rf,
                                                                                    settings):
     settings.TRUSTED_PROXY_COUNT = 2
