@@ -1,6 +1,8 @@
 """Staff login hardening: lockout per client network and per account, one message for any wrong
 factor, nothing secret in the attempt records, short staff sessions and re-authentication."""
 
+import re
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
@@ -8,6 +10,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from advisor.backoffice.site import LOGIN_REFUSED
 from tests.backoffice.test_admin import current_code, login
 from tests.factories import PASSWORD, make_staff
 
@@ -60,3 +63,27 @@ def test_the_attempt_records_hold_neither_the_password_nor_the_code(sanne, setti
     assert code not in attempt.post_data
     assert PASSWORD not in attempt.post_data
     assert "otp_token=" in attempt.post_data  # the field is there, its value masked
+
+
+def error_and_form(response) -> tuple[list[str], bool]:
+    """What the login page tells the visitor: its error notes, and whether it lists devices."""
+    html = response.content.decode()
+    notes = re.findall(r'<p class="errornote">(.*?)</p>', html, re.S)
+    return [" ".join(note.split()) for note in notes], 'name="otp_device"' in html
+
+
+def test_a_wrong_password_and_a_wrong_code_look_exactly_the_same(sanne, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    wrong_password = login(Client(), password="not the password", token="123456")
+    wrong_code = login(Client(), token="000000")
+    no_code = login(Client())
+    assert wrong_password.status_code == wrong_code.status_code == no_code.status_code == 200
+    assert error_and_form(wrong_password) == error_and_form(wrong_code) \
+        == error_and_form(no_code) == ([escape(str(LOGIN_REFUSED))], False)
+
+
+def test_someone_with_two_authenticator_apps_logs_in_with_either(sanne, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    tablet = TOTPDevice.objects.create(user=sanne.user, name="tablet", confirmed=True)
+    assert login(Client(), token=current_code(tablet)).status_code == 302
+    assert login(Client(), token=current_code(sanne)).status_code == 302
