@@ -18,13 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from advisor.lib.mailbox import validate_mailbox
 from advisor.privacy.services import erase_personal_data, export_personal_data
 
 EXPORT, REVIEW, ERASE = "export", "review", "erase"
 
 
 class PersonForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("E-mail address of the person"), max_length=254)
+    # The same rule as the forms that stored the address: one mailbox, no lists or IP domains.
+    email = forms.CharField(label=gettext_lazy("E-mail address of the person"), max_length=254,
+                            validators=[validate_mailbox], widget=forms.EmailInput)
 
 
 def _privacy_requests(request: HttpRequest) -> TemplateResponse | HttpResponse:

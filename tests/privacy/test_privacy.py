@@ -334,7 +334,27 @@ def test_redaction_leaves_ordinary_log_text_alone():
         assert redact(text) == text
 
 
+@pytest.mark.parametrize("line", [
+    '"GET /admin/advisor/submission/?q=eva%40praktijkjansen.nl HTTP/1.1" 200',
+    '"GET /admin/advisor/submission/?q=EVA%40PRAKTIJKJANSEN.NL&o=1 HTTP/1.1" 200',
+    '"GET /admin/advisor/submission/?q=jan.de-vries%2Badvies%40praktijk.nl HTTP/1.1" 200',
+    "next=/admin/?q=eva%2540praktijkjansen.nl",
+])
+def test_redaction_catches_url_encoded_e_mail_addresses(line):
+    redacted = redact(line)
+    assert "praktijk" not in redacted.lower() and "%40" not in redacted
+    assert "[e-mail]" in redacted
+
+
 @pytest.mark.parametrize("phone", ["06 12345678", "0612345678", "+31 6 12345678",
                                    "(020) 123 4567", "020-1234567", "0031 6 1234 5678"])
 def test_redaction_recognises_the_usual_phone_notations(phone):
     assert redact(f"call {phone} please") == "call [phone] please"
+
+
+@pytest.mark.parametrize("address", ['"x,eva@praktijkjansen.nl"@z.example', "eva@[127.0.0.1]"])
+def test_the_privacy_request_form_takes_one_plain_address(client, consultant, address):
+    response = client.post(reverse("admin_privacy"), {"email": address, "action": "export"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert 'class="errorlist' in response.content.decode()

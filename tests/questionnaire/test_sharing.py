@@ -9,8 +9,10 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from post_office.models import Email
 
+from advisor.lib.mailbox import EMAIL_NO_IP_ADDRESS, EMAIL_PLAIN_NAME
 from advisor.models import Submission
 from advisor.outbox.mail import consultant_address
 from advisor.questionnaire.forms import (
@@ -276,3 +278,15 @@ def test_a_shared_link_arrives_over_smtp_and_opens_the_advice(smtp, visitor):
     link = next(word for word in text.split() if submission.token in word)
     path = link.split("127.0.0.1:8000", 1)[1]
     assert visitor.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(("colleague", "message"), [
+    ('"x,victim1@target.example,y"@z.example', SHARE_ONE_ADDRESS_ONLY),
+    ("jan@[127.0.0.1]", EMAIL_NO_IP_ADDRESS),
+    ("jan(x)@praktijkjansen.nl", EMAIL_PLAIN_NAME),
+])
+def test_a_colleague_address_must_reach_one_mailbox(visitor, submission, colleague, message):
+    response = share(visitor, submission, colleague=colleague)
+    assert response.status_code == 200
+    assert escape(str(message)) in response.text
+    assert share_mails() == []
