@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the body: giant bodies (413) and files on public pages (400).
+    "advisor.web.middleware.RequestLimitsMiddleware",
     # A database outage becomes a branded 503 page instead of a traceback.
     "advisor.web.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -202,6 +204,15 @@ SHARE_RATE_PER_IP = os.environ.get("SHARE_RATE_PER_IP", "10/h")
 # A PDF report render taking longer than this many seconds is stopped (the visitor sees a
 # "try again later" page instead of a hanging request).
 REPORT_RENDER_TIMEOUT = float(os.environ.get("REPORT_RENDER_TIMEOUT", "30"))
+# Request bodies. The largest form (the contact step) is a few kilobytes; the back office's
+# logo upload is at most 1 MB (LOGO_MAX_BYTES). Anything larger is refused unread with 413.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(2 * 1024 * 1024)))
+# Form fields (not files) held in memory, and their number: beyond these Django answers 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# A file part (only the back office takes one) larger than this goes to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # Error messages use Bootstrap's "danger" alert style.
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 

@@ -30,3 +30,4 @@ urlpatterns += i18n_patterns(
 
 # Without the database and context processors, so it works when those are what failed.
 handler500 = errors.server_error
+handler400 = errors.bad_request

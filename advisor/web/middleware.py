@@ -1,15 +1,18 @@
-"""Middleware: a branded 503 when the database is down, and framing for embedding."""
+"""Middleware: a branded 503 when the database is down, request limits, framing for embedding."""
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from advisor.web.errors import DATABASE_ERRORS, database_unavailable
+from advisor.web.errors import DATABASE_ERRORS, body_too_large, database_unavailable, files_refused
 
 logger = logging.getLogger(__name__)
 
+# The only pages that take files: the back office (the consultant's logo).
+UPLOAD_NAMESPACES = {"admin"}
 # URL namespaces whose pages another site may frame when EMBED_ALLOWED_ORIGINS is set:
 # the questionnaire, the result page and the privacy statement; never the admin.
 EMBEDDABLE_NAMESPACES = {"advisor"}
@@ -58,3 +61,33 @@ class EmbeddingMiddleware:
             response.xframe_options_exempt = True
         return response
 
+
+
+class RequestLimitsMiddleware:
+    """Refuses request bodies larger than REQUEST_BODY_MAX_BYTES before reading them (413),
+    and file parts sent to any page outside the back office (400).
+
+    Django caps form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams file parts of any size
+    to disk, and the questionnaire wizard has no file storage: a file there was a 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_BODY_MAX_BYTES:
+            return body_too_large(request)
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Callable[..., HttpResponse],
+                     args: Any, kwargs: Any) -> HttpResponse | None:
+        # Here, not in __call__: the URL (with its language prefix) is resolved by now.
+        match = request.resolver_match
+        takes_files = match is not None and match.namespace in UPLOAD_NAMESPACES
+        if request.content_type == "multipart/form-data" and not takes_files and request.FILES:
+            return files_refused(request)
+        return None
