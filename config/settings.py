@@ -318,6 +318,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+# HEALTH_TOKEN: monitoring that sends "Authorization: Bearer <token>" to /health/ sees the
+# database and outbox details; everyone else only "ok"/"fail". Empty: only verified staff.
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 # The load balancer may check health over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
