@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Staff sessions: browser-close cookie, idle and maximum age (visitors keep 7 days).
+    "advisor.web.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After XFrameOptions: lets the public pages into the sites in EMBED_ALLOWED_ORIGINS.
@@ -230,6 +232,12 @@ if ADMIN_URL == "/":
 ADMIN_REQUIRE_2FA = env_bool("DJANGO_ADMIN_REQUIRE_2FA", True)
 if not ADMIN_REQUIRE_2FA and not DEBUG:
     raise ImproperlyConfigured("DJANGO_ADMIN_REQUIRE_2FA=false is only allowed when DEBUG is on.")
+# Staff sessions end when the browser closes, after 2 idle hours, and after 10 hours in any
+# case (a working day): a laptop left open or stolen does not keep the back office open.
+STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "120"))
+STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "10"))
+# Export and erasure of personal data need password and code again, valid this long.
+PRIVACY_REAUTH_MINUTES = int(os.environ.get("PRIVACY_REAUTH_MINUTES", "10"))
 # The name the authenticator app shows next to the code.
 OTP_TOTP_ISSUER = "Keuzehulp e-mail"
 # How many reverse proxies in front of the site append to X-Forwarded-For. 0 (default): the

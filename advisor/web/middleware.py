@@ -1,16 +1,22 @@
 """Middleware: a branded 503 when the database is down, request limits, framing for embedding."""
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 from advisor.web.errors import DATABASE_ERRORS, body_too_large, database_unavailable, files_refused
 
 logger = logging.getLogger(__name__)
 
+# Epoch seconds, in a staff member's session: when it was first seen and last used.
+STAFF_SESSION_STARTED = "advisor_staff_started"
+STAFF_SESSION_SEEN = "advisor_staff_seen"
+STAFF_SESSION_SEEN_EVERY = 60
 # The only pages that take files: the back office (the consultant's logo).
 UPLOAD_NAMESPACES = {"admin"}
 # URL namespaces whose pages another site may frame when EMBED_ALLOWED_ORIGINS is set:
@@ -91,3 +97,41 @@ class RequestLimitsMiddleware:
         if request.content_type == "multipart/form-data" and not takes_files and request.FILES:
             return files_refused(request)
         return None
+
+
+class StaffSessionMiddleware:
+    """Staff sessions end when the browser closes, after STAFF_SESSION_IDLE_MINUTES without a
+    request and STAFF_SESSION_MAX_HOURS after they began; visitors keep SESSION_COOKIE_AGE.
+
+    A staff session opens every lead; a visitor's holds one unfinished questionnaire, which
+    they should be able to finish tomorrow. After AuthenticationMiddleware (needs the user).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            self._check(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _check(request: HttpRequest) -> None:
+        session, now = request.session, time.time()
+        started = session.get(STAFF_SESSION_STARTED, now)
+        seen = session.get(STAFF_SESSION_SEEN, now)
+        idle = now - seen > settings.STAFF_SESSION_IDLE_MINUTES * 60
+        too_old = now - started > settings.STAFF_SESSION_MAX_HOURS * 3600
+        if idle or too_old:
+            logger.info("Staff session ended (%s)", "idle" if idle else "maximum age")
+            logout(request)  # the admin then asks for password and code again
+            return
+        # Written at most once a minute: a session save on every page costs queries.
+        if STAFF_SESSION_STARTED not in session or now - seen >= STAFF_SESSION_SEEN_EVERY:
+            session[STAFF_SESSION_STARTED] = started
+            session[STAFF_SESSION_SEEN] = now
+        if not session.get_expire_at_browser_close():
+            # A cookie without Max-Age: the browser forgets it when it closes. The row in the
+            # database still expires after SESSION_COOKIE_AGE and `purge` removes it.
+            session.set_expiry(0)

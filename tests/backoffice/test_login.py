@@ -2,17 +2,22 @@
 factor, nothing secret in the attempt records, short staff sessions and re-authentication."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.test import Client
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from advisor.backoffice.reauth import REAUTH_FAILED
 from advisor.backoffice.site import LOGIN_REFUSED
+from advisor.models import Submission
 from tests.backoffice.test_admin import current_code, login
-from tests.factories import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_lead, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +92,102 @@ def test_someone_with_two_authenticator_apps_logs_in_with_either(sanne, settings
     tablet = TOTPDevice.objects.create(user=sanne.user, name="tablet", confirmed=True)
     assert login(Client(), token=current_code(tablet)).status_code == 302
     assert login(Client(), token=current_code(sanne)).status_code == 302
+
+
+# --- Staff sessions -----------------------------------------------------------------------
+
+def logged_in(client: Client, device: TOTPDevice, settings) -> Client:
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    assert login(client, token=current_code(device)).status_code == 302
+    return client
+
+
+def test_a_staff_session_ends_when_the_browser_closes(sanne, settings):
+    client = logged_in(Client(), sanne, settings)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert client.session.get_expire_at_browser_close()
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert not cookie["max-age"] and not cookie["expires"]
+
+
+def test_a_staff_session_ends_after_two_idle_hours(sanne, settings):
+    with time_machine.travel("2026-11-30 09:00 +01:00", tick=False) as traveller:
+        client = logged_in(Client(), sanne, settings)
+        assert client.get(reverse("admin:index")).status_code == 200
+        traveller.shift(timedelta(minutes=settings.STAFF_SESSION_IDLE_MINUTES - 1))
+        assert client.get(reverse("admin:index")).status_code == 200  # still active
+        traveller.shift(timedelta(minutes=settings.STAFF_SESSION_IDLE_MINUTES + 1))
+        response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_busy_staff_session_still_ends_after_a_working_day(sanne, settings):
+    with time_machine.travel("2026-11-30 08:00 +01:00", tick=False) as traveller:
+        client = logged_in(Client(), sanne, settings)
+        for _ in range(settings.STAFF_SESSION_MAX_HOURS):
+            assert client.get(reverse("admin:index")).status_code == 200
+            traveller.shift(timedelta(minutes=59))
+        traveller.shift(timedelta(hours=1))
+        assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_visitors_keep_their_unfinished_questionnaire_for_a_week(client, questionnaire,
+                                                                  settings):
+    questionnaire.post(client, "business", questionnaire.answers["business"])
+    assert not client.session.get_expire_at_browser_close()
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 7 * 24 * 3600
+
+
+# --- Fresh authentication for export and erasure --------------------------------------------
+
+EVA = "eva@praktijkjansen.example"
+
+
+def privacy_post(client: Client, action: str, **identity: str):
+    fields = {f"identity-{name}": value for name, value in identity.items()}
+    return client.post(reverse("admin_privacy"), {"email": EVA, "action": action, **fields})
+
+
+@pytest.mark.parametrize("action", ["export", "erase"])
+def test_export_and_erasure_ask_for_password_and_code_again(sanne, settings, action):
+    make_lead(email=EVA)
+    client = logged_in(Client(), sanne, settings)
+    response = privacy_post(client, action)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="identity-password"' in html and 'name="identity-otp_token"' in html
+    assert Submission.objects.count() == 1  # nothing erased, nothing exported
+
+
+def test_the_right_password_and_code_let_the_export_through_for_a_few_minutes(sanne, settings):
+    make_lead(email=EVA)
+    with time_machine.travel("2026-11-30 09:00 +01:00", tick=False) as traveller:
+        client = logged_in(Client(), sanne, settings)
+        traveller.shift(timedelta(seconds=30))  # the next code: each code works only once
+        done = privacy_post(client, "export", password=PASSWORD, otp_token=current_code(sanne))
+        assert done["Content-Type"].startswith("application/json")
+        traveller.shift(timedelta(minutes=settings.PRIVACY_REAUTH_MINUTES - 1))
+        again = privacy_post(client, "export")
+        assert again["Content-Type"].startswith("application/json")
+        traveller.shift(timedelta(minutes=2))
+        later = privacy_post(client, "export")
+    assert later["Content-Type"].startswith("text/html")
+    assert 'name="identity-password"' in later.content.decode()
+
+
+def test_a_wrong_password_or_code_erases_nothing_and_says_the_same(sanne, settings):
+    make_lead(email=EVA)
+    with time_machine.travel("2026-11-30 09:00 +01:00", tick=False) as traveller:
+        client = logged_in(Client(), sanne, settings)
+        traveller.shift(timedelta(seconds=30))
+        code = current_code(sanne)
+        wrong_password = privacy_post(client, "erase", password="guess", otp_token=code)
+        wrong_code = privacy_post(client, "erase", password=PASSWORD, otp_token="000000")
+        for response in (wrong_password, wrong_code):
+            assert escape(str(REAUTH_FAILED)) in response.content.decode()
+        assert Submission.objects.count() == 1
+        right = privacy_post(client, "erase", password=PASSWORD, otp_token=code)
+    assert right.status_code == 302
+    assert Submission.objects.count() == 0

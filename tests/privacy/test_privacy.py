@@ -226,6 +226,10 @@ def test_the_erase_command_asks_before_deleting(monkeypatch):
     assert Submission.objects.count() == 0
 
 
+# The consultant's password, typed again to confirm an export or erasure (see reauth tests).
+CONFIRMED = {"identity-password": "unused"}
+
+
 @pytest.fixture
 def consultant(client, settings):
     settings.ADMIN_REQUIRE_2FA = False
@@ -242,7 +246,8 @@ def test_the_admin_privacy_page_needs_a_login(client):
 
 def test_the_consultant_exports_an_address_as_a_json_download(client, consultant):
     submission_for(EVA)
-    response = client.post(reverse("admin_privacy"), {"email": EVA, "action": "export"})
+    response = client.post(reverse("admin_privacy"),
+                           {"email": EVA, "action": "export", **CONFIRMED})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
@@ -255,7 +260,8 @@ def test_the_consultant_erases_an_address_after_confirming(client, consultant, m
     review = client.post(reverse("admin_privacy"), {"email": EVA, "action": "review"})
     assert review.status_code == 200
     assert Submission.objects.count() == 1  # reviewing deletes nothing
-    done = client.post(reverse("admin_privacy"), {"email": EVA, "action": "erase"}, follow=True)
+    done = client.post(reverse("admin_privacy"), {"email": EVA, "action": "erase", **CONFIRMED},
+                       follow=True)
     assert done.status_code == 200
     assert Submission.objects.count() == 0 and files_in(media) == []
 
@@ -267,9 +273,9 @@ def test_staff_without_delete_permission_cannot_erase(client, settings):
     client.force_login(clerk)
     submission_for(EVA)
     assert client.post(reverse("admin_privacy"),
-                       {"email": EVA, "action": "erase"}).status_code == 403
+                       {"email": EVA, "action": "erase", **CONFIRMED}).status_code == 403
     assert client.post(reverse("admin_privacy"),
-                       {"email": EVA, "action": "export"}).status_code == 200
+                       {"email": EVA, "action": "export", **CONFIRMED}).status_code == 200
     assert Submission.objects.count() == 1
 
 
