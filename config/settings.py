@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy, Cross-Origin-Resource-Policy, Reporting-Endpoints, admin noindex.
+    "advisor.web.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Before anything reads the body: giant bodies (413) and files on public pages (400).
     "advisor.web.middleware.RequestLimitsMiddleware",
@@ -313,7 +315,17 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "upgrade-insecure-requests": not DEBUG,
+    # Violations are reported to /csp-report/ (stored as CspReport): report-to for current
+    # browsers (with the Reporting-Endpoints header), report-uri for the others.
+    "report-uri": "/csp-report/",
+    "report-to": "csp",
 }
+# A report is a few hundred bytes; refuse bigger bodies, count per client, and stop storing
+# at a ceiling so a flood cannot fill the database. Kept for CSP_REPORT_RETENTION_DAYS.
+CSP_REPORT_MAX_BYTES = 16 * 1024
+CSP_REPORT_RATE_PER_IP = os.environ.get("CSP_REPORT_RATE_PER_IP", "30/h")
+CSP_REPORT_MAX_STORED = int(os.environ.get("CSP_REPORT_MAX_STORED", "10000"))
+CSP_REPORT_RETENTION_DAYS = int(os.environ.get("CSP_REPORT_RETENTION_DAYS", "30"))
 # EMBED_ALLOWED_ORIGINS: sites that may show the questionnaire in an iframe, comma-separated,
 # e.g. "https://www.devries-it.nl". Empty: no site may frame any page (clickjacking).
 EMBED_ALLOWED_ORIGINS = env_list("EMBED_ALLOWED_ORIGINS", "")
@@ -368,6 +380,12 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+    # "__Host-": browsers accept these cookies only if Secure, for Path=/ and without Domain,
+    # so no subdomain or plain-HTTP page can set or overwrite them (RFC 6265bis §4.1.3.2).
+    # They also work with SameSite=None when embedding is configured.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-language"
     # One year; browsers then refuse plain HTTP for this host.
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

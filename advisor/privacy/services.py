@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from post_office.models import Attachment, Email
 
-from advisor.models import Submission
+from advisor.models import CspReport, Submission
 
 logger = logging.getLogger(__name__)
 
@@ -258,8 +258,11 @@ def purge_expired(*, now: datetime | None = None, months: int | None = None) -> 
         )
     file_count = _delete_files(files) + _delete_files(_orphan_report_files(now - ORPHAN_GRACE))
     sessions = _purge_expired_sessions(now)
+    reports, _counts = CspReport.objects.filter(
+        received_at__lt=now - timedelta(days=settings.CSP_REPORT_RETENTION_DAYS)).delete()
     removed = Removed(submissions=submissions, files=file_count, mails=mails, sessions=sessions)
-    logger.info("Retention purge (older than %s): %s", cutoff.date().isoformat(), removed)
+    logger.info("Retention purge (older than %s): %s; CSP reports %d",
+                cutoff.date().isoformat(), removed, reports)
     return removed
 
 

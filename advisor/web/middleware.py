@@ -13,6 +13,21 @@ from advisor.web.errors import DATABASE_ERRORS, body_too_large, database_unavail
 
 logger = logging.getLogger(__name__)
 
+# Browser features no page of ours uses: all off, for us and anything we might embed
+# (W3C Permissions Policy; the list of features is the one Chrome and Firefox ship).
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in [
+    "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "camera",
+    "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection",
+    "local-fonts", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+    "screen-wake-lock", "serial", "usb", "web-share", "xr-spatial-tracking",
+])
+SECURITY_HEADERS = {
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    # Other sites may not load our pages, PDFs or images as resources (Spectre-style leaks).
+    "Cross-Origin-Resource-Policy": "same-origin",
+    # Where report-to="csp" in the policy sends violation reports (Reporting API).
+    "Reporting-Endpoints": 'csp="/csp-report/"',
+}
 # Epoch seconds, in a staff member's session: when it was first seen and last used.
 STAFF_SESSION_STARTED = "advisor_staff_started"
 STAFF_SESSION_SEEN = "advisor_staff_seen"
@@ -135,3 +150,19 @@ class StaffSessionMiddleware:
             # A cookie without Max-Age: the browser forgets it when it closes. The row in the
             # database still expires after SESSION_COOKIE_AGE and `purge` removes it.
             session.set_expiry(0)
+
+
+class SecurityHeadersMiddleware:
+    """The headers Django has no setting for (SECURITY_HEADERS), and noindex on the admin."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.namespace in UPLOAD_NAMESPACES | {"admin"}:
+            response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+        return response

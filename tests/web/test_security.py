@@ -94,7 +94,11 @@ def production_settings(**env: str) -> dict:
     """Settings as production loads them (a separate process: settings are read at import)."""
     names = ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
              "SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE", "SECURE_HSTS_SECONDS",
-             "SECURE_SSL_REDIRECT", "EMBED_ALLOWED_ORIGINS", "CACHES"]
+             "SECURE_SSL_REDIRECT", "EMBED_ALLOWED_ORIGINS", "CACHES",
+             "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "LANGUAGE_COOKIE_NAME",
+             "LANGUAGE_COOKIE_SECURE", "SESSION_COOKIE_PATH", "CSRF_COOKIE_PATH",
+             "LANGUAGE_COOKIE_PATH", "SESSION_COOKIE_DOMAIN", "CSRF_COOKIE_DOMAIN",
+             "LANGUAGE_COOKIE_DOMAIN", "LANGUAGE_COOKIE_SAMESITE"]
     code = (
         "import json, django; django.setup(); from django.conf import settings; "
         f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
