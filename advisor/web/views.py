@@ -12,6 +12,9 @@ from redis.exceptions import RedisError
 from advisor.web.csp_reports import InvalidReport, parse_reports, store_reports
 from advisor.web.site_files import robots_txt_text, security_txt_text
 
+# report-uri sends application/csp-report, report-to application/reports+json.
+CSP_REPORT_TYPES = {"application/csp-report", "application/reports+json", "application/json"}
+
 
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
@@ -23,6 +26,9 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 @require_POST
 def csp_report(request: HttpRequest) -> HttpResponse:
     """Where browsers report what the content security policy blocked (report-uri/report-to)."""
+    if request.content_type not in CSP_REPORT_TYPES:
+        # Before the body: a form or multipart body may have been parsed already.
+        return HttpResponse(status=415)
     if int(request.META.get("CONTENT_LENGTH") or 0) > settings.CSP_REPORT_MAX_BYTES:
         return HttpResponse(status=413)
     try:

@@ -210,3 +210,10 @@ def test_a_real_report_path_is_covered_by_robots_txt(client):
     text = client.get("/robots.txt").content.decode()
     assert any(submission.get_absolute_url().startswith(line.removeprefix("Disallow: "))
                for line in text.splitlines() if line.startswith("Disallow: "))
+
+
+def test_a_report_in_another_format_is_refused_without_reading_it(client):
+    # Found by tests/test_hostile_urls.py: a multipart body used to be a 500 here.
+    response = client.post(reverse("csp_report"), {"csp-report": "x"})
+    assert response.status_code == 415
+    assert CspReport.objects.count() == 0
