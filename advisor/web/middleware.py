@@ -14,12 +14,14 @@ from advisor.web.errors import DATABASE_ERRORS, body_too_large, database_unavail
 logger = logging.getLogger(__name__)
 
 # Browser features no page of ours uses: all off, for us and anything we might embed
-# (W3C Permissions Policy; the list of features is the one Chrome and Firefox ship).
+# (W3C Permissions Policy). Only names Chromium knows: an unknown one is a console error,
+# which the real-browser test in tests/web/test_security.py watches for.
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in [
-    "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "camera",
-    "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection",
-    "local-fonts", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
-    "screen-wake-lock", "serial", "usb", "web-share", "xr-spatial-tracking",
+    "accelerometer", "autoplay", "browsing-topics", "camera", "clipboard-read",
+    "display-capture", "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid",
+    "idle-detection", "local-fonts", "magnetometer", "microphone", "midi", "otp-credentials",
+    "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial",
+    "usb", "window-management", "xr-spatial-tracking",
 ])
 SECURITY_HEADERS = {
     "Permissions-Policy": PERMISSIONS_POLICY,
@@ -127,8 +129,14 @@ class StaffSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff:
-            self._check(request)
+        try:
+            # Loads the session (and user) here rather than in the view: a database outage
+            # must still become the 503 page, as DatabaseUnavailableMiddleware does for views.
+            if user is not None and user.is_authenticated and user.is_staff:
+                self._check(request)
+        except DATABASE_ERRORS as error:
+            logger.error("Database unavailable (%s) on %s", type(error).__name__, request.path)
+            return database_unavailable(request)
         return self.get_response(request)
 
     @staticmethod
