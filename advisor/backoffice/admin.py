@@ -30,7 +30,7 @@ from advisor.advice.engine import Advice
 from advisor.advice.table import PLANS
 from advisor.backoffice import leads
 from advisor.consultant.pricing import DEFAULT_PRICES, DEFAULT_PRICES_AS_OF
-from advisor.models import ConsultantProfile, PlanPrice, Submission
+from advisor.models import ConsultantProfile, CspReport, PlanPrice, Submission
 from advisor.questionnaire.services import revoke_link
 from advisor.reports.brief import brief_filename, render_brief
 from advisor.reports.presenters import answer_rows
@@ -444,3 +444,20 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
                    change: bool) -> None:
         obj.pk = ConsultantProfile.SINGLETON_ID
         super().save_model(request, obj, form, change)
+
+
+@admin.register(CspReport)
+class CspReportAdmin(admin.ModelAdmin):
+    """What browsers reported the content security policy blocked: read-only, for whoever
+    maintains the site (a broken page after a change, or someone probing it)."""
+
+    list_display = ("received_at", "directive", "blocked", "document", "source", "line")
+    list_filter = ("directive", "disposition")
+    date_hierarchy = "received_at"
+    ordering = ("-received_at",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -217,3 +217,18 @@ def test_a_report_in_another_format_is_refused_without_reading_it(client):
     response = client.post(reverse("csp_report"), {"csp-report": "x"})
     assert response.status_code == 415
     assert CspReport.objects.count() == 0
+
+
+def test_staff_read_the_reports_in_the_back_office_and_cannot_make_them_up(client):
+    from tests.factories import make_staff, verified_client
+
+    send(client, REPORT_URI_BODY)
+    staff = verified_client(make_staff())
+    page = staff.get(reverse("admin:advisor_cspreport_changelist"))
+    assert page.status_code == 200
+    assert "https://evil.example/x.js" in page.content.decode()
+    assert staff.get(reverse("admin:advisor_cspreport_add")).status_code == 403
+    report = CspReport.objects.get()
+    assert staff.post(reverse("admin:advisor_cspreport_change", args=[report.pk]),
+                      {"directive": "x"}).status_code == 403
+    assert CspReport.objects.get().directive == "script-src-elem"
