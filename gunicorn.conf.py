@@ -1,8 +1,9 @@
 """gunicorn reads this file from the working directory (the Docker image's /app).
 
 Every figure can be overridden by an environment variable (README, "Deployment").
-The access log stays on (status codes and timings help operations) but goes through the same
-redaction filter as Django's logs: request paths hold report tokens (/advies/<token>/).
+The access log stays on (status codes and timings help operations) but writes no query
+strings or referrers, and goes through the same redaction filter as Django's logs: request
+paths hold report tokens (/advies/<token>/).
 """
 
 import multiprocessing
@@ -34,6 +35,10 @@ limit_request_field_size = _int("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", 8190)
 preload_app = True
 
 accesslog = "-"
+# Method, path and protocol, never the query string or the Referer: the back office's
+# searches (?q=eva%40..., ?q=Eva+Jansen) and links followed from them carry names and
+# addresses that no pattern can recognise. gunicorn's atoms: %(U)s is the path alone.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -404,3 +404,26 @@ class IndexedSession(AbstractBaseSession):
     def get_session_store_class(cls) -> type:
         # As Django's SessionMiddleware finds it: the configured engine's SessionStore.
         return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+class CspReport(models.Model):
+    """A browser's report that the content security policy blocked something on our pages.
+
+    Kept for CSP_REPORT_RETENTION_DAYS (purge). Holds no more than a report does, and less:
+    addresses are cut to origin and path, with report tokens and e-mail addresses redacted.
+    """
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    document = models.CharField(_("page"), max_length=300, blank=True)
+    blocked = models.CharField(_("blocked"), max_length=300, blank=True)
+    directive = models.CharField(_("directive"), max_length=100, blank=True)
+    source = models.CharField(_("source file"), max_length=300, blank=True)
+    line = models.PositiveIntegerField(_("line"), null=True, blank=True)
+    disposition = models.CharField(_("disposition"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("CSP report")
+        verbose_name_plural = _("CSP reports")
+
+    def __str__(self) -> str:
+        return f"{self.directive} {self.blocked}"

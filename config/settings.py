@@ -62,7 +62,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy, Cross-Origin-Resource-Policy, Reporting-Endpoints, admin noindex.
+    "advisor.web.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the body: giant bodies (413) and files on public pages (400).
+    "advisor.web.middleware.RequestLimitsMiddleware",
     # A database outage becomes a branded 503 page instead of a traceback.
     "advisor.web.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -72,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Staff sessions: browser-close cookie, idle and maximum age (visitors keep 7 days).
+    "advisor.web.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After XFrameOptions: lets the public pages into the sites in EMBED_ALLOWED_ORIGINS.
@@ -255,6 +261,15 @@ SHARE_RATE_PER_IP = os.environ.get("SHARE_RATE_PER_IP", "10/h")
 # A PDF report render taking longer than this many seconds is stopped (and retried by the
 # worker a few times before the visitor is told it cannot be made).
 REPORT_RENDER_TIMEOUT = float(os.environ.get("REPORT_RENDER_TIMEOUT", "30"))
+# Request bodies. The largest form (the contact step) is a few kilobytes; the back office's
+# logo upload is at most 1 MB (LOGO_MAX_BYTES). Anything larger is refused unread with 413.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(2 * 1024 * 1024)))
+# Form fields (not files) held in memory, and their number: beyond these Django answers 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# A file part (only the back office takes one) larger than this goes to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 # Error messages use Bootstrap's "danger" alert style.
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 
@@ -272,6 +287,12 @@ if ADMIN_URL == "/":
 ADMIN_REQUIRE_2FA = env_bool("DJANGO_ADMIN_REQUIRE_2FA", True)
 if not ADMIN_REQUIRE_2FA and not DEBUG:
     raise ImproperlyConfigured("DJANGO_ADMIN_REQUIRE_2FA=false is only allowed when DEBUG is on.")
+# Staff sessions end when the browser closes, after 2 idle hours, and after 10 hours in any
+# case (a working day): a laptop left open or stolen does not keep the back office open.
+STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "120"))
+STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "10"))
+# Export and erasure of personal data need password and code again, valid this long.
+PRIVACY_REAUTH_MINUTES = int(os.environ.get("PRIVACY_REAUTH_MINUTES", "10"))
 # The name the authenticator app shows next to the code.
 OTP_TOTP_ISSUER = "Keuzehulp e-mail"
 # How many reverse proxies in front of the site append to X-Forwarded-For. 0 (default): the
@@ -283,10 +304,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock out a client IP after 5 failed logins, for an hour; counted per real client IP.
+# Lock out after 5 failed logins, for an hour, counted twice: per client (an IPv4 address or
+# an IPv6 /64, advisor/lib/client_ip.py) and per account, so neither many addresses against one
+# account nor one client against many accounts gets more tries. The price: anyone can lock the
+# consultant's account for an hour (SECURITY.md); `manage.py axes_reset_username` lifts it.
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Never store what was typed into the login form's secret fields in the attempt records
+# (axes always masks "password"; the code from the authenticator app is as secret).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token", "otp_device",
+                             "otp_challenge"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "advisor.lib.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
@@ -345,7 +373,17 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "upgrade-insecure-requests": not DEBUG,
+    # Violations are reported to /csp-report/ (stored as CspReport): report-to for current
+    # browsers (with the Reporting-Endpoints header), report-uri for the others.
+    "report-uri": "/csp-report/",
+    "report-to": "csp",
 }
+# A report is a few hundred bytes; refuse bigger bodies, count per client, and stop storing
+# at a ceiling so a flood cannot fill the database. Kept for CSP_REPORT_RETENTION_DAYS.
+CSP_REPORT_MAX_BYTES = 16 * 1024
+CSP_REPORT_RATE_PER_IP = os.environ.get("CSP_REPORT_RATE_PER_IP", "30/h")
+CSP_REPORT_MAX_STORED = int(os.environ.get("CSP_REPORT_MAX_STORED", "10000"))
+CSP_REPORT_RETENTION_DAYS = int(os.environ.get("CSP_REPORT_RETENTION_DAYS", "30"))
 # EMBED_ALLOWED_ORIGINS: sites that may show the questionnaire in an iframe, comma-separated,
 # e.g. "https://www.devries-it.nl". Empty: no site may frame any page (clickjacking).
 EMBED_ALLOWED_ORIGINS = env_list("EMBED_ALLOWED_ORIGINS", "")
@@ -358,6 +396,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+# HEALTH_TOKEN: monitoring that sends "Authorization: Bearer <token>" to /health/ sees the
+# database and outbox details; everyone else only "ok"/"fail". Empty: only verified staff.
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 # The load balancer may check health over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
@@ -397,6 +438,12 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+    # "__Host-": browsers accept these cookies only if Secure, for Path=/ and without Domain,
+    # so no subdomain or plain-HTTP page can set or overwrite them (RFC 6265bis §4.1.3.2).
+    # They also work with SameSite=None when embedding is configured.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-language"
     # One year; browsers then refuse plain HTTP for this host.
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -7,7 +7,7 @@ from django.views.i18n import set_language
 from advisor.backoffice import privacy_requests
 from advisor.consultant.views import brand_logo
 from advisor.web import errors, health
-from advisor.web.views import favicon
+from advisor.web.views import csp_report, favicon, robots_txt, security_txt
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -16,6 +16,9 @@ urlpatterns = [
     path("favicon.ico", favicon),
     # For the load balancer: outside the language prefixes, no session, no redirect.
     path("health/", health.health, name="health"),
+    path("csp-report/", csp_report, name="csp_report"),
+    path(".well-known/security.txt", security_txt, name="security_txt"),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
 
 # Dutch lives at the root, English under /en/.
@@ -30,3 +33,4 @@ urlpatterns += i18n_patterns(
 
 # Without the database and context processors, so it works when those are what failed.
 handler500 = errors.server_error
+handler400 = errors.bad_request

@@ -1,5 +1,6 @@
 """Leads and back-office users for the back-office tests (admin, dashboard, brief, branding)."""
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from advisor.advice.engine import advise
 from advisor.models import Submission
 from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
+from advisor.web.middleware import STAFF_SESSION_SEEN, STAFF_SESSION_STARTED
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -44,6 +46,9 @@ def verified_client(user: User) -> Client:
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    # As the first page after the login leaves it (StaffSessionMiddleware).
+    session[STAFF_SESSION_STARTED] = session[STAFF_SESSION_SEEN] = time.time()
+    session.set_expiry(0)
     session.save()
     return client
 

@@ -39,6 +39,7 @@ from advisor.consultant.pricing import DEFAULT_PRICES, DEFAULT_PRICES_AS_OF
 from advisor.models import (
     BOOKING_URL_HTTPS_ONLY,
     ConsultantProfile,
+    CspReport,
     MailStatus,
     OutgoingMail,
     PlanPrice,
@@ -526,6 +527,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
                        "body_text")
     exclude = ("body_html", "headers")
 
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -540,6 +542,23 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         if not term:
             return queryset, False
         return queryset.alias(address=Lower("recipient")).filter(address=term.lower()), False
+
+
+@admin.register(CspReport)
+class CspReportAdmin(admin.ModelAdmin):
+    """What browsers reported the content security policy blocked: read-only, for whoever
+    maintains the site (a broken page after a change, or someone probing it)."""
+
+    list_display = ("received_at", "directive", "blocked", "document", "source", "line")
+    list_filter = ("directive", "disposition")
+    date_hierarchy = "received_at"
+    ordering = ("-received_at",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 if settings.TASKS_IN_PROCESS:

@@ -1,7 +1,8 @@
 """The back office page for data-subject requests: export or erase one e-mail address.
 
 Lives under the admin URL, behind the admin's login and second factor (admin_view).
-Export needs permission to view submissions, erasure permission to delete them.
+Export needs permission to view submissions, erasure permission to delete them, and both a
+password and code confirmed in the last few minutes (advisor/backoffice/reauth.py).
 """
 
 import json
@@ -18,13 +19,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from advisor.backoffice.reauth import ConfirmIdentityForm, mark_confirmed, recently_confirmed
+from advisor.lib.mailbox import validate_mailbox
 from advisor.privacy.services import erase_personal_data, export_personal_data
 
 EXPORT, REVIEW, ERASE = "export", "review", "erase"
+# Present when the confirm-it's-you form was sent (its password field, prefixed).
+IDENTITY_SENT = "identity-password"
 
 
 class PersonForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("E-mail address of the person"), max_length=254)
+    # The same rule as the forms that stored the address: one mailbox, no lists or IP domains.
+    email = forms.CharField(label=gettext_lazy("E-mail address of the person"), max_length=254,
+                            validators=[validate_mailbox], widget=forms.EmailInput)
 
 
 def _privacy_requests(request: HttpRequest) -> TemplateResponse | HttpResponse:
@@ -35,9 +42,18 @@ def _privacy_requests(request: HttpRequest) -> TemplateResponse | HttpResponse:
         return TemplateResponse(request, "admin/privacy_requests.html", context)
 
     email = form.cleaned_data["email"]
-    if action == EXPORT:
-        if not request.user.has_perm("advisor.view_submission"):
+    if action in (EXPORT, ERASE):
+        needed = "advisor.view_submission" if action == EXPORT else "advisor.delete_submission"
+        if not request.user.has_perm(needed):
             raise PermissionDenied
+        if not recently_confirmed(request):
+            identity = ConfirmIdentityForm(request.POST if IDENTITY_SENT in request.POST
+                                           else None, request=request, prefix="identity")
+            if not identity.is_valid():
+                context.update(confirm_identity=identity, email=email, action=action)
+                return TemplateResponse(request, "admin/privacy_requests.html", context)
+            mark_confirmed(request)
+    if action == EXPORT:
         data = export_personal_data(email=email)
         response = HttpResponse(
             json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),

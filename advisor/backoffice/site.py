@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
@@ -12,19 +13,37 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
-from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.models import Device
+
+# The one answer to any failed login: naming the factor that failed would tell an attacker
+# the password was right (OWASP Authentication Cheat Sheet, "Authentication and error messages").
+LOGIN_REFUSED = _("That did not work. Check your username, your password and the code from "
+                  "your authenticator app, and try again.")
 
 
 class BackOfficeAuthenticationForm(OTPAdminAuthenticationForm):
-    """Password plus the code from the authenticator app, on one page."""
+    """Password plus the code from the authenticator app, on one page, with one error message."""
 
-    otp_error_messages = {
-        **OTPAuthenticationFormMixin.otp_error_messages,
-        "token_required": _("Enter the code from your authenticator app."),
-        "invalid_token": _("That code is not right. Enter the six digits your app shows now."),
-        "device_required": _("Choose the authenticator app you want to use."),
-    }
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except ValidationError:
+            # Forget the user the password matched: the page must look the same as after a
+            # wrong password (no device list, no "enter your code" hint).
+            self.user_cache = None
+            raise ValidationError(LOGIN_REFUSED, code="invalid_login") from None
+
+    def _verify_token(self, user: Any, token: str, device: Device | None = None) -> Device:
+        if device is not None:
+            return super()._verify_token(user, token, device)
+        # Several apps and none chosen: try each, as the form no longer shows a device list
+        # (it would only appear after a right password).
+        for candidate in devices_for_user(user, confirmed=True, for_verify=True):
+            try:
+                return super()._verify_token(user, token, candidate)
+            except ValidationError:
+                continue
+        raise ValidationError(self.otp_error_messages["invalid_token"], code="invalid_token")
 
     def _chosen_device(self, user: Any) -> Device | None:
         device = super()._chosen_device(user)
@@ -41,7 +60,7 @@ class BackOfficeAuthenticationForm(OTPAdminAuthenticationForm):
 # the start page of a superuser only.
 TECHNICAL_APPS = {"auth", "axes", "otp_totp", "otp_static", "otp_email", "procrastinate"}
 # The same for models of our own app: the outgoing mail is machinery, not the consultant's work.
-TECHNICAL_MODELS = {("advisor", "OutgoingMail")}
+TECHNICAL_MODELS = {("advisor", "OutgoingMail"), ("advisor", "CspReport")}
 
 
 def split_work_from_machinery(apps: list[dict[str, Any]]) -> tuple[list, list]:

@@ -15,6 +15,10 @@ REDACTED_TOKEN = "[token]"
 # Whatever follows /advies/ is a report token, however mangled or short.
 TOKEN_PATH = re.compile(r"(/advies/)[^/\s?#\"']+")
 EMAIL = re.compile(r"[^\s@<>\"',;:()\[\]]+@[^\s@<>\"',;:()\[\]]+")
+# The same in a URL: "@" written as %40 (a search for eva@x.nl in ?q=eva%40x.nl), any case,
+# possibly twice encoded (%2540). Stops at the next query-string separator.
+URL_ENCODED_EMAIL = re.compile(r"[^\s@<>\"',;:()\[\]&=?/]+%(?:25)?40[^\s@<>\"',;:()\[\]&=?/#]+",
+                               re.IGNORECASE)
 # Long runs of URL-safe characters: report tokens (43 characters), session keys, and the like.
 TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9_-]{32,}(?![\w-])")
 # A phone number starts with + or 0 (06..., 020..., 0031..., +31...), then digits with the
@@ -35,6 +39,7 @@ def _phone(match: re.Match[str]) -> str:
 def redact(text: str) -> str:
     """The text with e-mail addresses, phone numbers and tokens replaced by placeholders."""
     text = TOKEN_PATH.sub(rf"\1{REDACTED_TOKEN}", text)
+    text = URL_ENCODED_EMAIL.sub(REDACTED_EMAIL, text)
     text = EMAIL.sub(REDACTED_EMAIL, text)
     text = TOKEN.sub(REDACTED_TOKEN, text)
     return PHONE.sub(_phone, text)

@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from advisor.models import OutgoingMail, Submission
+from advisor.models import CspReport, OutgoingMail, Submission
 from advisor.privacy.sessions import SessionStore, sessions_holding
 
 logger = logging.getLogger(__name__)
@@ -196,8 +196,11 @@ def purge_expired(*, now: datetime | None = None, months: int | None = None) -> 
         )
     file_count = _delete_files(files) + _delete_files(_orphan_report_files(now - ORPHAN_GRACE))
     sessions = _purge_expired_sessions(now)
+    reports, _counts = CspReport.objects.filter(
+        received_at__lt=now - timedelta(days=settings.CSP_REPORT_RETENTION_DAYS)).delete()
     removed = Removed(submissions=submissions, files=file_count, mails=mails, sessions=sessions)
-    logger.info("Retention purge (older than %s): %s", cutoff.date().isoformat(), removed)
+    logger.info("Retention purge (older than %s): %s; CSP reports %d",
+                cutoff.date().isoformat(), removed, reports)
     return removed
 
 

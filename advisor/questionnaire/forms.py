@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.validators import validate_email
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advisor.advice import table as q
 from advisor.advice.table import Step, holds
+from advisor.lib.mailbox import EMAIL_INVALID, EMAIL_ONE_ADDRESS, validate_mailbox
 
 WHY_WE_ASK = _("Why we ask this")
 PHONE_INVALID = _("Enter a phone number with digits only, for example 06 12345678.")
@@ -27,6 +27,8 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()\-./]{5,24}$")
 SINGLE_LINE_ONLY = _("Use one line of ordinary text: line breaks and control characters "
                      "are not allowed here.")
 CONTROL_CHARACTERS = _("This text contains invisible control characters. Please retype it.")
+INVISIBLE_CHARACTERS = _("This text contains invisible characters, often from copying and "
+                         "pasting. Please type it again yourself.")
 EMAIL_SINGLE_LINE = _("Enter one e-mail address on a single line, without line breaks, for "
                       "example name@company.com.")
 HONEYPOT_FILLED = _("Leave the field marked \"leave this empty\" empty, then send the form again.")
@@ -38,27 +40,43 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 CONTROL_EXCEPT_LINES = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 )
+# Characters nobody sees but that change what a text is or how it is shown (Unicode TR#36,
+# "Unicode Security Considerations"; CVE-2021-42574 "Trojan Source"): line and paragraph
+# separators, zero-width spaces and joiners, direction marks (incl. the Arabic letter mark),
+# the byte-order mark, direction embeddings, overrides and isolates, and tag characters.
+INVISIBLE = re.compile(
+    "[\u2028\u2029\u200b-\u200f\u061c\ufeff\u202a-\u202e\u2066-\u2069"
+    "\U000e0000-\U000e007f]"
+)
 
 logger = logging.getLogger(__name__)
 
 
 def single_line(value: str) -> None:
-    """No line breaks or control characters: the text may end up in a mail header."""
+    """No line breaks, control or invisible characters: the text may end up in a mail header
+    and in the consultant's lead list, where hidden characters would disguise it."""
+    if INVISIBLE.search(value):
+        raise forms.ValidationError(INVISIBLE_CHARACTERS, code="invisible_characters")
     if CONTROL.search(value):
         raise forms.ValidationError(SINGLE_LINE_ONLY, code="control_characters")
 
 
 def no_control_characters(value: str) -> None:
+    if INVISIBLE.search(value):
+        raise forms.ValidationError(INVISIBLE_CHARACTERS, code="invisible_characters")
     if CONTROL_EXCEPT_LINES.search(value):
         raise forms.ValidationError(CONTROL_CHARACTERS, code="control_characters")
 
 
 class SingleLineEmailField(forms.EmailField):
-    """An e-mail field that names a line break (header injection) in its own message."""
+    """One address that reaches one mailbox (advisor/lib/mailbox.py); a line break (header
+    injection) or hidden character gets its own message."""
+
+    default_validators = [validate_mailbox]
 
     def validate(self, value: str) -> None:
         super().validate(value)
-        if value and CONTROL.search(value):
+        if value and (CONTROL.search(value) or INVISIBLE.search(value)):
             raise forms.ValidationError(EMAIL_SINGLE_LINE, code="control_characters")
 
 
@@ -189,10 +207,8 @@ class ContactForm(forms.Form):
 
 
 SHARE_NOTHING_CHOSEN = _("Choose where to send the link: your own address, a colleague or both.")
-SHARE_ONE_ADDRESS_ONLY = _("Enter one e-mail address only.")
-SHARE_INVALID_ADDRESS = _("Enter a valid e-mail address, for example name@company.com.")
-# Separators people use to list several addresses; one extra address is the limit.
-ADDRESS_SEPARATORS = re.compile(r"[,;\s]")
+SHARE_ONE_ADDRESS_ONLY = EMAIL_ONE_ADDRESS
+SHARE_INVALID_ADDRESS = EMAIL_INVALID
 
 
 class ShareForm(forms.Form):
@@ -211,14 +227,9 @@ class ShareForm(forms.Form):
         if not address:
             return ""
         # A line break or other control character would let someone add mail headers.
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in address):
+        if CONTROL.search(address) or INVISIBLE.search(address):
             raise forms.ValidationError(SHARE_INVALID_ADDRESS)
-        if ADDRESS_SEPARATORS.search(address) or address.count("@") > 1:
-            raise forms.ValidationError(SHARE_ONE_ADDRESS_ONLY)
-        try:
-            validate_email(address)
-        except forms.ValidationError:
-            raise forms.ValidationError(SHARE_INVALID_ADDRESS) from None
+        validate_mailbox(address)
         return address
 
     def clean(self) -> dict[str, Any]:

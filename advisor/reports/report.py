@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 REPORT_TEMPLATE = "report/advice.html"
 FILENAME_COMPANY_MAX_LENGTH = 60
 FILENAME_SUFFIX = "email-advies"
+# Crockford's base32: no I, L, O or U, so a reference read out over the phone is unambiguous.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_LENGTH = 6
 
 # Letters that Unicode decomposition leaves alone but that have a common ASCII spelling.
 ASCII_SPELLINGS = str.maketrans(
@@ -116,8 +119,17 @@ def template_digest(template_name: str) -> str:
 
 
 def report_reference(submission: Submission) -> str:
-    """A short reference the consultant can quote; it does not reveal the result link."""
-    return f"KE-{timezone.localtime(submission.created_at):%Y}-{submission.pk:05d}"
+    """A short reference the consultant can quote, e.g. ``KE-2026-7K3QF9``.
+
+    Derived one-way from the submission's random token: it reveals neither the result link
+    nor, unlike the primary key, how many leads there are. 30 bits: among the few thousand
+    leads of a year, two sharing a reference is unlikely, and the year narrows it further.
+    """
+    digest = int.from_bytes(hashlib.sha256(submission.token.encode()).digest()[:8], "big")
+    code = "".join(
+        REFERENCE_ALPHABET[(digest >> (5 * i)) & 31] for i in range(REFERENCE_LENGTH)
+    )
+    return f"KE-{timezone.localtime(submission.created_at):%Y}-{code}"
 
 
 def report_filename(submission: Submission) -> str:

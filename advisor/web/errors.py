@@ -28,6 +28,10 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_DATABASE = 30
 RETRY_AFTER_RATE_LIMIT = 600
 
+BAD_REQUEST = _("Something in what your browser sent was not right. Go back and try again.")
+FILES_REFUSED = _("This form does not take files. Go back and fill in the fields only.")
+BODY_TOO_LARGE = _("That was more than this form can take. Go back and shorten what you typed.")
+
 # Why a form was refused (Django's CSRF check), in the visitor's words: what happened and
 # what to do. Picked by csrf_failure_kind() from Django's reason; one explanation per page.
 CSRF_EXPIRED = "expired"
@@ -150,3 +154,21 @@ def _our_referer(request: HttpRequest) -> str | None:
                                        require_https=request.is_secure()):
         return referer
     return None
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: a malformed request, too many fields, a tampered wizard step."""
+    return _render("400.html", request, status=400, message=BAD_REQUEST)
+
+
+def files_refused(request: HttpRequest) -> HttpResponse:
+    """A public form was sent with a file attached: none of them takes one."""
+    logger.warning("File upload refused on %s", request.path)
+    return _render("400.html", request, status=400, message=FILES_REFUSED)
+
+
+def body_too_large(request: HttpRequest) -> HttpResponse:
+    """413: the request body is larger than any of our forms needs; it is not read."""
+    logger.warning("Request body of %s bytes refused on %s",
+                   request.META.get("CONTENT_LENGTH"), request.path)
+    return _render("400.html", request, status=413, message=BODY_TOO_LARGE)

@@ -1,13 +1,18 @@
 """/health/: can this process serve visitors? For a load balancer and for monitoring.
 
-200 when the database answers, 503 when it does not. The mail outbox (advisor.OutgoingMail) is
-reported beside it (queued, failed, age of the oldest queued mail) but never turns the answer
-into 503: a stuck worker is a problem to fix, not a reason to take the whole site off the air.
+200 when the database answers, 503 when it does not. Anyone gets just {"status": ...}; the
+details (database, the mail outbox (advisor.OutgoingMail): queued, failed, age of the oldest
+queued mail) only go to verified staff or to monitoring that sends
+`Authorization: Bearer <HEALTH_TOKEN>`: how much mail waits or failed is nobody else's
+business. The outbox never turns the answer into 503: a stuck worker is a problem to fix, not
+a reason to take the whole site off the air.
 """
 
+import hmac
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Min
 from django.http import HttpRequest, JsonResponse
@@ -53,15 +58,27 @@ def outbox_status() -> dict[str, Any]:
     }
 
 
+def may_see_details(request: HttpRequest) -> bool:
+    """Staff with a verified second factor, or a request with the configured HEALTH_TOKEN."""
+    expected = settings.HEALTH_TOKEN
+    sent = request.headers.get("Authorization", "")
+    if expected and hmac.compare_digest(sent.encode(), f"Bearer {expected}".encode()):
+        return True
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return False
+    # django-otp's middleware gives the user is_verified(): logged in with the second factor.
+    is_verified = getattr(user, "is_verified", None)
+    return not settings.ADMIN_REQUIRE_2FA or (callable(is_verified) and is_verified())
+
+
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     database = database_status()
-    outbox = outbox_status() if database["status"] == "ok" else {"status": "unknown"}
     healthy = database["status"] == "ok"
-    body = {
-        "status": "ok" if healthy else "fail",
-        "database": database,
-        "outbox": outbox,
-    }
+    body: dict[str, Any] = {"status": "ok" if healthy else "fail"}
+    if may_see_details(request):
+        outbox = outbox_status() if healthy else {"status": "unknown"}
+        body.update(database=database, outbox=outbox)
     return JsonResponse(body, status=200 if healthy else 503)

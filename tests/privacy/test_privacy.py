@@ -220,6 +220,10 @@ def test_the_erase_command_asks_before_deleting(monkeypatch):
     assert Submission.objects.count() == 0
 
 
+# The consultant's password, typed again to confirm an export or erasure (see reauth tests).
+CONFIRMED = {"identity-password": "unused"}
+
+
 @pytest.fixture
 def consultant(client, settings):
     settings.ADMIN_REQUIRE_2FA = False
@@ -236,7 +240,8 @@ def test_the_admin_privacy_page_needs_a_login(client):
 
 def test_the_consultant_exports_an_address_as_a_json_download(client, consultant):
     submission_for(EVA)
-    response = client.post(reverse("admin_privacy"), {"email": EVA, "action": "export"})
+    response = client.post(reverse("admin_privacy"),
+                           {"email": EVA, "action": "export", **CONFIRMED})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
@@ -249,7 +254,8 @@ def test_the_consultant_erases_an_address_after_confirming(client, consultant, m
     review = client.post(reverse("admin_privacy"), {"email": EVA, "action": "review"})
     assert review.status_code == 200
     assert Submission.objects.count() == 1  # reviewing deletes nothing
-    done = client.post(reverse("admin_privacy"), {"email": EVA, "action": "erase"}, follow=True)
+    done = client.post(reverse("admin_privacy"), {"email": EVA, "action": "erase", **CONFIRMED},
+                       follow=True)
     assert done.status_code == 200
     assert Submission.objects.count() == 0 and files_in(media) == []
 
@@ -261,9 +267,9 @@ def test_staff_without_delete_permission_cannot_erase(client, settings):
     client.force_login(clerk)
     submission_for(EVA)
     assert client.post(reverse("admin_privacy"),
-                       {"email": EVA, "action": "erase"}).status_code == 403
+                       {"email": EVA, "action": "erase", **CONFIRMED}).status_code == 403
     assert client.post(reverse("admin_privacy"),
-                       {"email": EVA, "action": "export"}).status_code == 200
+                       {"email": EVA, "action": "export", **CONFIRMED}).status_code == 200
     assert Submission.objects.count() == 1
 
 
@@ -328,7 +334,27 @@ def test_redaction_leaves_ordinary_log_text_alone():
         assert redact(text) == text
 
 
+@pytest.mark.parametrize("line", [
+    '"GET /admin/advisor/submission/?q=eva%40praktijkjansen.nl HTTP/1.1" 200',
+    '"GET /admin/advisor/submission/?q=EVA%40PRAKTIJKJANSEN.NL&o=1 HTTP/1.1" 200',
+    '"GET /admin/advisor/submission/?q=jan.de-vries%2Badvies%40praktijk.nl HTTP/1.1" 200',
+    "next=/admin/?q=eva%2540praktijkjansen.nl",
+])
+def test_redaction_catches_url_encoded_e_mail_addresses(line):
+    redacted = redact(line)
+    assert "praktijk" not in redacted.lower() and "%40" not in redacted
+    assert "[e-mail]" in redacted
+
+
 @pytest.mark.parametrize("phone", ["06 12345678", "0612345678", "+31 6 12345678",
                                    "(020) 123 4567", "020-1234567", "0031 6 1234 5678"])
 def test_redaction_recognises_the_usual_phone_notations(phone):
     assert redact(f"call {phone} please") == "call [phone] please"
+
+
+@pytest.mark.parametrize("address", ['"x,eva@praktijkjansen.nl"@z.example', "eva@[127.0.0.1]"])
+def test_the_privacy_request_form_takes_one_plain_address(client, consultant, address):
+    response = client.post(reverse("admin_privacy"), {"email": address, "action": "export"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert 'class="errorlist' in response.content.decode()

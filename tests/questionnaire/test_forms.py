@@ -3,8 +3,15 @@
 import pytest
 
 from advisor.advice import table as q
+from advisor.lib.mailbox import (
+    EMAIL_INVALID,
+    EMAIL_NO_IP_ADDRESS,
+    EMAIL_ONE_ADDRESS,
+    EMAIL_PLAIN_NAME,
+)
 from advisor.questionnaire.forms import (
     CONSENT_REQUIRED,
+    INVISIBLE_CHARACTERS,
     PHONE_INVALID,
     ContactForm,
     wizard_forms,
@@ -80,3 +87,54 @@ def test_phone_numbers_with_letters_or_too_short_are_rejected(phone):
 def test_text_fields_have_a_length_limit(field, limit):
     form = ContactForm(data={**VALID_CONTACT, field: "1" * (limit + 1)})
     assert field in form.errors
+
+
+# Characters nobody sees that hide or reorder text (Unicode TR#36, "Trojan Source").
+INVISIBLE = ["\u2028", "\u2029", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c",
+             "\ufeff", "\u202a", "\u202e", "\u2066", "\u2069", "\U000e0001", "\U000e0041",
+             "\U000e007f"]
+
+
+@pytest.mark.parametrize("character", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize("field", ["name", "company"])
+def test_single_line_fields_refuse_invisible_characters_with_a_clear_message(field, character):
+    form = ContactForm(data={**VALID_CONTACT, field: f"Jansen{character} Advocatuur"})
+    assert form.errors[field] == [str(INVISIBLE_CHARACTERS)]
+
+
+@pytest.mark.parametrize("character", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+def test_the_question_refuses_invisible_characters_but_keeps_line_breaks(character):
+    assert ContactForm(data={**VALID_CONTACT, "question": "Eerste regel\nTweede"}).is_valid()
+    form = ContactForm(data={**VALID_CONTACT, "question": f"Vraag{character}?"})
+    assert form.errors["question"] == [str(INVISIBLE_CHARACTERS)]
+
+
+def test_ordinary_names_with_accents_and_apostrophes_still_pass():
+    form = ContactForm(data={**VALID_CONTACT, "name": "Zoë d'Ancona-Çelik",
+                             "company": "Bakkerij \u2019t Hoekje & Zn."})
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize(("email", "message"), [
+    ('"x,victim1@target.example,y"@z.example', EMAIL_ONE_ADDRESS),
+    ("a@x.nl,b@y.nl", EMAIL_ONE_ADDRESS),
+    ("a@x.nl b@y.nl", EMAIL_ONE_ADDRESS),
+    ('"jan de vries"@x.nl', EMAIL_ONE_ADDRESS),
+    ('"jan"@x.nl', EMAIL_PLAIN_NAME),
+    ("a@[127.0.0.1]", EMAIL_NO_IP_ADDRESS),
+    ("a@[IPv6:::1]", EMAIL_NO_IP_ADDRESS),
+    ("a@127.0.0.1", EMAIL_NO_IP_ADDRESS),
+    ("jan(comment)@x.nl", EMAIL_PLAIN_NAME),
+    ("jan..de.vries@x.nl", EMAIL_PLAIN_NAME),
+    ("jan@localhost", EMAIL_INVALID),
+    ("jan@", EMAIL_INVALID),
+])
+def test_only_addresses_that_reach_one_mailbox_are_accepted(email, message):
+    form = ContactForm(data={**VALID_CONTACT, "email": email})
+    assert form.errors["email"] == [str(message)]
+
+
+@pytest.mark.parametrize("email", ["eva@jansen.nl", "jan.de-vries+advies@praktijk.example",
+                                   "o'brien@pub.ie", "info@bücher.de"])
+def test_ordinary_addresses_are_accepted(email):
+    assert ContactForm(data={**VALID_CONTACT, "email": email}).is_valid()

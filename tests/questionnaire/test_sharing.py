@@ -8,7 +8,9 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
+from advisor.lib.mailbox import EMAIL_NO_IP_ADDRESS, EMAIL_PLAIN_NAME
 from advisor.models import MailKind, OutgoingMail, Submission
 from advisor.questionnaire.forms import (
     SHARE_INVALID_ADDRESS,
@@ -283,3 +285,15 @@ def test_a_refused_share_opens_at_a_summary_that_links_to_the_field(visitor, sub
     assert 'id="error-summary" tabindex="-1" autofocus' in html
     assert ('<a href="#id_colleague_group">Ook naar een collega sturen</a> <span '
             f'class="error-summary-message">{SHARE_INVALID_ADDRESS}</span>') in html
+
+
+@pytest.mark.parametrize(("colleague", "message"), [
+    ('"x,victim1@target.example,y"@z.example', SHARE_ONE_ADDRESS_ONLY),
+    ("jan@[127.0.0.1]", EMAIL_NO_IP_ADDRESS),
+    ("jan(x)@praktijkjansen.nl", EMAIL_PLAIN_NAME),
+])
+def test_a_colleague_address_must_reach_one_mailbox(visitor, submission, colleague, message):
+    response = share(visitor, submission, colleague=colleague)
+    assert response.status_code == 200
+    assert escape(str(message)) in response.text
+    assert share_mails() == []

@@ -178,6 +178,20 @@ def test_every_page_has_the_reference_and_page_x_of_y_in_the_visitors_language(r
         assert reference in text
 
 
+def test_the_reference_does_not_tell_how_many_leads_there_are():
+    created_at = timezone.now()
+    first, ten_thousandth = (Submission(pk=pk, token="t" * 43, created_at=created_at)
+                             for pk in (1, 10_000))
+    reference = report.report_reference(first)
+    assert report.report_reference(ten_thousandth) == reference
+    year = timezone.localtime(created_at).year
+    assert re.fullmatch(rf"KE-{year}-[0-9A-HJKMNP-TV-Z]{{6}}", reference), reference
+    # Different leads (different random tokens) get different references.
+    others = {report.report_reference(Submission(token=f"{n:043d}", created_at=created_at))
+              for n in range(50)}
+    assert len(others) == 50
+
+
 def test_english_report_says_page_of_and_dutch_report_follows_the_dutch_catalog(rendered):
     english = pdf_text(rendered["en"][1])
     assert re.search(r"page 1 of \d+", english)

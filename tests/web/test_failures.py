@@ -24,10 +24,18 @@ from django.test import Client
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from advisor.models import ConsultantProfile, IndexedSession, MailKind, OutgoingMail, Submission
+from advisor.models import (
+    ConsultantProfile,
+    IndexedSession,
+    MailKind,
+    MailStatus,
+    OutgoingMail,
+    Submission,
+)
 from advisor.questionnaire.services import submit_questionnaire
 from advisor.web.errors import rate_limited, server_error
 from tests.conftest import ANSWERS, CONTACT, STEP_NAMES
+from tests.factories import make_staff, verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +93,48 @@ def test_a_database_error_outside_the_view_also_gets_the_503_page(rf):
 
 # --- Health endpoint ---
 
-def test_health_reports_the_database_and_the_outbox(client):
-    response = client.get("/health/")
+MONITORING_TOKEN = "monitoring-secret-for-tests"
+
+
+@pytest.fixture
+def monitoring(settings) -> dict[str, str]:
+    """The headers of monitoring that knows HEALTH_TOKEN."""
+    settings.HEALTH_TOKEN = MONITORING_TOKEN
+    return {"HTTP_AUTHORIZATION": f"Bearer {MONITORING_TOKEN}"}
+
+
+def test_anyone_gets_only_a_plain_liveness_answer(client, settings):
+    settings.HEALTH_TOKEN = MONITORING_TOKEN
+    OutgoingMail.objects.create(kind=MailKind.CONSULTANT, sender="keuzehulp@localhost",
+                                recipient="eva@example.com", subject="x", body_text="x",
+                                message_id="<x@localhost>", status=MailStatus.FAILED)
+    for headers in [{}, {"HTTP_AUTHORIZATION": "Bearer wrong"},
+                    {"HTTP_AUTHORIZATION": MONITORING_TOKEN}]:
+        response = client.get("/health/", **headers)
+        assert response.status_code == 200
+        assert response.json() == {"status": "ok"}
+    with connection.execute_wrapper(refuse_every_query):
+        down = client.get("/health/")
+    assert (down.status_code, down.json()) == (503, {"status": "fail"})
+
+
+def test_without_a_configured_token_no_header_opens_the_details(client, settings):
+    settings.HEALTH_TOKEN = ""
+    response = client.get("/health/", HTTP_AUTHORIZATION="Bearer ")
+    assert response.json() == {"status": "ok"}
+
+
+def test_verified_staff_see_the_details(settings):
+    settings.HEALTH_TOKEN = ""
+    staff = verified_client(make_staff())
+    assert staff.get("/health/").json()["outbox"]["failed"] == 0
+    unverified = Client()
+    unverified.force_login(make_staff("joris"))
+    assert unverified.get("/health/").json() == {"status": "ok"}
+
+
+def test_health_reports_the_database_and_the_outbox(client, monitoring):
+    response = client.get("/health/", **monitoring)
     body = response.json()
     assert response.status_code == 200
     assert body["status"] == "ok"
@@ -95,20 +143,20 @@ def test_health_reports_the_database_and_the_outbox(client):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_health_answers_503_when_the_database_is_down(client):
+def test_health_answers_503_when_the_database_is_down(client, monitoring):
     with connection.execute_wrapper(refuse_every_query):
-        response = client.get("/health/")
+        response = client.get("/health/", **monitoring)
     assert response.status_code == 503
     assert response.json()["database"] == {"status": "fail", "error": "OperationalError"}
 
 
-def test_a_stuck_mail_outbox_is_reported_without_taking_the_site_offline(client):
+def test_a_stuck_mail_outbox_is_reported_without_taking_the_site_offline(client, monitoring):
     mail = OutgoingMail.objects.create(kind=MailKind.CONSULTANT, sender="keuzehulp@localhost",
                                        recipient="eva@example.com", subject="x",
                                        body_text="x", message_id="<x@localhost>")
     OutgoingMail.objects.filter(pk=mail.pk).update(
         created_at=timezone.now() - timedelta(hours=2))
-    response = client.get("/health/")
+    response = client.get("/health/", **monitoring)
     assert response.status_code == 200
     assert response.json()["outbox"]["status"] == "stalled"
     assert response.json()["outbox"]["queued"] == 1
@@ -424,7 +472,7 @@ def test_a_database_outage_gives_503_and_the_server_recovers_without_restart(liv
         assert response.getheader("Retry-After")
         assert "Traceback" not in html and "OperationalError" not in html
     health, body = visitor.request("GET", "/health/")
-    assert health.status == 503 and json.loads(body)["database"]["status"] == "fail"
+    assert health.status == 503 and json.loads(body) == {"status": "fail"}
 
     outage.open()
     statuses = {visitor.request("GET", "/")[0].status for _ in range(6)}

@@ -102,7 +102,11 @@ def production_settings(**env: str) -> dict:
     """Settings as production loads them (a separate process: settings are read at import)."""
     names = ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
              "SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE", "SECURE_HSTS_SECONDS",
-             "SECURE_SSL_REDIRECT", "EMBED_ALLOWED_ORIGINS", "CACHES"]
+             "SECURE_SSL_REDIRECT", "EMBED_ALLOWED_ORIGINS", "CACHES",
+             "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "LANGUAGE_COOKIE_NAME",
+             "LANGUAGE_COOKIE_SECURE", "SESSION_COOKIE_PATH", "CSRF_COOKIE_PATH",
+             "LANGUAGE_COOKIE_PATH", "SESSION_COOKIE_DOMAIN", "CSRF_COOKIE_DOMAIN",
+             "LANGUAGE_COOKIE_DOMAIN", "LANGUAGE_COOKIE_SAMESITE"]
     code = (
         "import json, django; django.setup(); from django.conf import settings; "
         f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}))"
@@ -400,6 +404,38 @@ def test_behind_a_trusted_proxy_the_client_is_the_address_the_proxy_saw(redis_ca
     assert other.status_code == 302
 
 
+def test_behind_a_dual_stack_proxy_each_ipv4_client_has_a_limit_of_its_own(redis_cache,
+                                                                           settings):
+    settings.SUBMISSION_RATE_PER_IP = "1/h"
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "2001:db8::10"}
+    first = complete_with(Client(), HTTP_X_FORWARDED_FOR="::ffff:192.0.2.10", **proxy)
+    assert first.status_code == 302
+    # The same client written the IPv4 way is the same bucket...
+    again = complete_with(Client(), HTTP_X_FORWARDED_FOR="192.0.2.10", **proxy)
+    assert again.status_code == 429
+    # ...and another IPv4 client is not.
+    other = complete_with(Client(), HTTP_X_FORWARDED_FOR="::ffff:192.0.2.11", **proxy)
+    assert other.status_code == 302
+
+
+def test_one_ipv6_subscriber_cannot_dodge_the_limit_by_changing_address(redis_cache, settings):
+    settings.SUBMISSION_RATE_PER_IP = "1/h"
+    assert complete_with(Client(), REMOTE_ADDR="2001:db8:5:6::1").status_code == 302
+    assert complete_with(Client(), REMOTE_ADDR="2001:db8:5:6:abcd::99").status_code == 429
+    assert complete_with(Client(), REMOTE_ADDR="2001:db8:5:7::1").status_code == 302
+
+
+@pytest.mark.parametrize(("address", "client"), [
+    ("198.51.100.1", "198.51.100.1"),
+    ("::ffff:198.51.100.1", "198.51.100.1"),
+    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),
+    ("2001:DB8:1:2::", "2001:db8:1:2::"),
+])
+def test_the_client_is_an_ipv4_address_or_an_ipv6_64(rf, address, client):
+    assert client_ip(rf.get("/", REMOTE_ADDR=address)) == client
+
+
 def test_the_client_ip_falls_back_to_the_socket_when_the_header_is_short_or_garbage(rf,
                                                                                    settings):
     settings.TRUSTED_PROXY_COUNT = 2
@@ -540,8 +576,12 @@ def test_a_real_browser_reports_no_policy_violations_on_the_site_or_the_admin(li
                   "--disable-sync"],
         )
         page = browser.new_page()
+        # Also the browser's complaints about our other headers (an unknown feature name in
+        # Permissions-Policy, a malformed Reporting-Endpoints).
         page.on("console", lambda message: violations.append(message.text)
-                if "Content Security Policy" in message.text else None)
+                if any(name in message.text for name in ("Content Security Policy",
+                                                         "Permissions-Policy",
+                                                         "Reporting-Endpoints")) else None)
         for path in ["/", "/vragen/business/", reverse("advisor:privacy")]:
             page.goto(live_server.url + path)
         page.goto(live_server.url + reverse("admin:login"))
