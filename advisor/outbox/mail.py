@@ -2,7 +2,7 @@
 is about, and delivered by the ``deliver_mail`` job (``tasks.py``) once that transaction has
 committed: a submission or a share never waits for, or fails on, the SMTP server."""
 
-from email.utils import make_msgid
+import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -123,7 +123,7 @@ def _queue(
         body_text=render_to_string(f"{template}.txt", context),
         body_html=render_to_string(f"{template}.html", context),
         headers=headers or {},
-        message_id=make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
+        message_id=message_id(),
     )
     schedule_delivery(mail=mail)
     return mail
@@ -134,3 +134,13 @@ def schedule_delivery(*, mail: OutgoingMail) -> None:
     from advisor.outbox.tasks import deliver_mail
 
     defer_on_commit(deliver_mail, queueing_lock=f"mail-{mail.pk}", mail_id=mail.pk)
+
+
+def message_id() -> str:
+    """A fixed, unique Message-ID for one mail, so a retried send is recognisable as the same.
+
+    From the operating system's randomness, not email.utils.make_msgid: that one draws on the
+    `random` module, which a re-seeded process (tests with hypothesis do) repeats.
+    """
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{secrets.token_hex(16)}@{domain}>"
