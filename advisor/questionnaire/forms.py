@@ -127,6 +127,14 @@ def _consent_label() -> str:
     )
 
 
+# Told before submitting, under the address it is about (shown while the check is on).
+DOMAIN_CHECK_NOTICE = _(
+    "We look up the domain of this address (the part after the @) in public DNS, to see how "
+    "your e-mail is set up and protected. Only public data is read; a public mail service "
+    "such as gmail.com is not checked."
+)
+
+
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=100, validators=[single_line],
                            widget=forms.TextInput(attrs={"autocomplete": "name"}))
@@ -150,10 +158,13 @@ class ContactForm(forms.Form):
         error_messages={"required": CONSENT_REQUIRED},
     )
 
-    def __init__(self, *args: Any, started_at: float | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, started_at: float | None = None, domain_check: bool = False,
+                 **kwargs: Any) -> None:
         # When the questionnaire was started (epoch seconds); None outside the questionnaire.
         self.started_at = started_at
         super().__init__(*args, **kwargs)
+        if domain_check:
+            self.fields["email"].help_text = DOMAIN_CHECK_NOTICE
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()

@@ -17,7 +17,7 @@ from django.views.defaults import page_not_found
 from django_ratelimit.decorators import ratelimit
 
 from advisor.advice import table as q
-from advisor.models import Submission
+from advisor.models import DomainCheckState, Submission
 from advisor.questionnaire.forms import ShareForm
 from advisor.questionnaire.selectors import (
     advice_mail_status,
@@ -65,8 +65,8 @@ def private_report(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapped
 
 
-# While the PDF is being made, its pages reload themselves this often (a <meta> refresh:
-# no script needed, and CSP has no directive that covers it).
+# While the PDF is being made or the domain checked, its pages reload themselves this often
+# (a <meta> refresh: no script needed, and CSP has no directive that covers it).
 PREPARING_REFRESH_SECONDS = 5
 
 
@@ -75,12 +75,13 @@ def _result_page(
     status: int = 200,
 ) -> HttpResponse:
     pdf_state = report_state(submission)
+    waiting = pdf_state == "preparing" or submission.domain_check_level == DomainCheckState.PENDING
     context = {
         **result_context(submission),
         "share_form": share_form or ShareForm(),
         "shares_left": shares_left(submission),
         "pdf_state": pdf_state,
-        "refresh_seconds": PREPARING_REFRESH_SECONDS if pdf_state == "preparing" else None,
+        "refresh_seconds": PREPARING_REFRESH_SECONDS if waiting else None,
         "advice_mail": advice_mail_status(submission),
     }
     return render(request, "advisor/result.html", context, status=status)
