@@ -301,8 +301,9 @@ class SubmissionAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         match = request.resolver_match
         if match is not None and match.url_name == "advisor_submission_changelist":
-            # The list never shows the stored answers and advice: don't load kilobytes a row.
-            queryset = queryset.defer("answers", "advice")
+            # The list never shows the stored answers, advice and domain findings: don't load
+            # kilobytes a row.
+            queryset = queryset.defer("answers", "advice", "domain_check")
         return queryset
 
     def has_add_permission(self, request: HttpRequest) -> bool:
