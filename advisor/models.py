@@ -45,6 +45,17 @@ class FollowUpStatus(models.TextChoices):
 OPEN_STATUSES = (FollowUpStatus.NEW, FollowUpStatus.CONTACTED, FollowUpStatus.PROPOSAL_SENT)
 
 
+class DomainCheckState(models.TextChoices):
+    """Where the domain check of a submission stands; the last three are the report's levels."""
+
+    PENDING = "pending", _("being checked")
+    SKIPPED = "skipped", _("not checked")
+    FAILED = "failed", _("check failed")
+    AT_RISK = "at_risk", _("at risk")
+    IMPROVE = "improve", _("can be better")
+    GOOD = "good", _("good")
+
+
 class Submission(models.Model):
     token = models.CharField(_("token"), max_length=64, unique=True, default=new_token,
                              editable=False)
@@ -87,6 +98,15 @@ class Submission(models.Model):
     link_revoked_at = models.DateTimeField(_("link revoked at"), null=True, blank=True)
     share_count = models.PositiveSmallIntegerField(_("report e-mails sent"), default=0)
 
+    # The domain check of the e-mail address's domain (advisor/domaincheck), stored by a job:
+    # DomainReport.as_dict(), its level (or state) for the lead list's filter, and when.
+    # An empty level: never asked for (the consultant had switched the check off).
+    domain_check = models.JSONField(_("domain check"), null=True, blank=True, editable=False)
+    domain_check_level = models.CharField(_("domain check"), max_length=16, blank=True,
+                                          choices=DomainCheckState, editable=False)
+    domain_checked_at = models.DateTimeField(_("domain checked at"), null=True, blank=True,
+                                             editable=False)
+
     # The consultant's follow-up, edited in the back office.
     status = models.CharField(_("follow-up status"), max_length=16, choices=FollowUpStatus,
                               default=FollowUpStatus.NEW)
@@ -106,6 +126,8 @@ class Submission(models.Model):
             models.Index(fields=["status", "next_follow_up", "created_at"],
                          name="submission_follow_up_idx"),
             models.Index(fields=["company"], name="submission_company_idx"),
+            models.Index(fields=["domain_check_level", "created_at"],
+                         name="submission_domain_level_idx"),
             # Privacy requests find a person's submissions by exact, case-insensitive address.
             models.Index(Lower("email"), name="submission_email_lower_idx"),
         ]
@@ -322,6 +344,12 @@ class ConsultantProfile(models.Model):
     prices_as_of = models.DateField(
         _("prices as of"), default=timezone.localdate,
         help_text=_("The date your price table was last checked; shown with every estimate."),
+    )
+    domain_check_enabled = models.BooleanField(
+        _("check the visitor's e-mail domain"), default=True,
+        help_text=_("After each submission, look up the domain of the visitor's e-mail address "
+                    "in public DNS: who handles their mail and how well it is protected. "
+                    "Switched off, nothing is looked up."),
     )
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 

@@ -132,7 +132,7 @@ if TASKS_IN_PROCESS:
 PROCRASTINATE_ON_APP_READY = "advisor.queue.app.on_app_ready"
 # Each room's tasks.py holds its jobs; every process imports them all.
 PROCRASTINATE_IMPORT_PATHS = ["advisor.queue.tasks", "advisor.outbox.tasks",
-                              "advisor.reports.tasks"]
+                              "advisor.reports.tasks", "advisor.questionnaire.tasks"]
 PROCRASTINATE_WORKER_DEFAULTS = {
     # Jobs at the same time per worker process; PDFs are rendered one per job.
     "concurrency": int(os.environ.get("WORKER_CONCURRENCY", "2")),

@@ -61,6 +61,27 @@ def _fresh_cache_and_fast_clicks(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def dns_server():
+    """A real DNS server on loopback with the zones of tests/domaincheck/zones.py."""
+    from tests.dns_server import LoopbackDns
+    from tests.domaincheck.zones import DROPPED, SERVFAIL, ZONES
+
+    server = LoopbackDns(ZONES, drop=DROPPED, servfail=SERVFAIL)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _domain_checks_on_loopback(settings, dns_server):
+    """Every submission's domain check asks the loopback server, never the internet
+    (eva@praktijkjansen.nl of CONTACT is a Microsoft 365 domain there)."""
+    settings.DOMAIN_CHECK_NAMESERVERS = [f"127.0.0.1:{dns_server.port}"]
+    settings.DOMAIN_CHECK_TIMEOUT = 1.0
+    settings.DOMAIN_CHECK_BUDGET = 3.0
+
+
 @pytest.fixture(autouse=True)
 def _no_jobs_left_from_other_tests():
     """SQLite keeps queued jobs in memory: every test starts with none."""

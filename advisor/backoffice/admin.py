@@ -1,5 +1,6 @@
 """The consultant's back office: leads, reports, follow-up, and the profile with branding."""
 
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -40,14 +41,17 @@ from advisor.models import (
     BOOKING_URL_HTTPS_ONLY,
     ConsultantProfile,
     CspReport,
+    DomainCheckState,
     MailStatus,
     OutgoingMail,
     PlanPrice,
     Submission,
 )
 from advisor.outbox.delivery import send_again
+from advisor.questionnaire.domain_check import request_domain_check
 from advisor.questionnaire.services import revoke_link
 from advisor.reports.brief import brief_filename, render_brief
+from advisor.reports.domain import domain_check_context, domain_talking_points
 from advisor.reports.pdf import ReportUnavailable
 from advisor.reports.presenters import answer_rows
 from advisor.reports.report import (
@@ -130,6 +134,16 @@ class TeamSizeFilter(FixedChoicesFilter):
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
         return labels.choices_of("team_size")
+
+
+class DomainLevelFilter(FixedChoicesFilter):
+    title = _("domain check")
+    parameter_name = "domain"
+    field = "domain_check_level"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        # At risk first: the consultant's best prospects.
+        return [(state.value, state.label) for state in DOMAIN_LEVEL_ORDER]
 
 
 class FollowUpFilter(admin.SimpleListFilter):
@@ -217,16 +231,41 @@ def revoke_share_links(
     ) % {"count": revoked}, messages.SUCCESS)
 
 
+DOMAIN_LEVEL_ORDER = (DomainCheckState.AT_RISK, DomainCheckState.IMPROVE, DomainCheckState.GOOD,
+                      DomainCheckState.PENDING, DomainCheckState.SKIPPED, DomainCheckState.FAILED)
+DOMAIN_CHECK_OFF = _("The domain check is switched off in your profile; nothing was looked up.")
+
+
+def check_domains_again(submissions: Iterable[Submission]) -> int:
+    """Ask a new domain check of each lead; the count asked (none while switched off)."""
+    return sum(request_domain_check(submission=submission) for submission in submissions)
+
+
+@admin.action(description=_("Check the e-mail domain of the selected leads again"))
+def check_domain_again(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Submission]
+) -> None:
+    asked = check_domains_again(queryset.only("pk"))
+    if not asked:
+        modeladmin.message_user(request, DOMAIN_CHECK_OFF, messages.WARNING)
+        return
+    modeladmin.message_user(request, ngettext(
+        "%(count)d domain check asked for; the result appears on the lead with its time.",
+        "%(count)d domain checks asked for; the results appear on the leads with their time.",
+        asked,
+    ) % {"count": asked}, messages.SUCCESS)
+
+
 # --- Leads ----------------------------------------------------------------------------------
 
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = ("company", "name", "sector_label", "team_size_label", "verdict_label",
-                    "plan_label", "submitted", "status", "follow_up")
+                    "plan_label", "domain_level", "submitted", "status", "follow_up")
     list_display_links = ("company",)
     list_filter = (FollowUpFilter, "status", VerdictFilter, PlanFilter, SectorFilter,
-                   TeamSizeFilter, "created_at")
+                   TeamSizeFilter, DomainLevelFilter, "created_at")
     search_fields = ("company", "name", "email")
     search_help_text = _("Search by company, name or e-mail address.")
     # Only indexed columns: sorting 100,000 leads on anything else means a full sort.
@@ -238,17 +277,20 @@ class SubmissionAdmin(admin.ModelAdmin):
     show_full_result_count = False
     # Counts next to every filter option would mean a COUNT query per option.
     show_facets = admin.ShowFacets.NEVER
-    actions = (download_report, download_reports_zip, export_csv, revoke_share_links)
+    actions = (download_report, download_reports_zip, export_csv, revoke_share_links,
+               check_domain_again)
     change_form_template = "admin/advisor/submission/change_form.html"
     # The share-link panel links the result page while the link works; no dead "view on site".
     view_on_site = False
     readonly_fields = ("company", "name", "email", "phone", "question", "advice_panel",
-                       "answers_panel", "consent_panel", "link_panel", "created_at")
+                       "answers_panel", "consent_panel", "link_panel", "domain_panel",
+                       "created_at")
     fieldsets = (
         (_("Follow-up"), {"fields": ("status", "next_follow_up", "notes")}),
         (_("Contact"), {"fields": ("company", "name", "email", "phone", "question",
                                    "created_at")}),
         (_("Advice"), {"fields": ("advice_panel",)}),
+        (_("E-mail domain"), {"fields": ("domain_panel",)}),
         (_("Answers"), {"fields": ("answers_panel",)}),
         (_("Consent"), {"fields": ("consent_panel",)}),
         (_("Share link"), {"fields": ("link_panel",)}),
@@ -261,8 +303,9 @@ class SubmissionAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         match = request.resolver_match
         if match is not None and match.url_name == "advisor_submission_changelist":
-            # The list never shows the stored answers and advice: don't load kilobytes a row.
-            queryset = queryset.defer("answers", "advice")
+            # The list never shows the stored answers, advice and domain findings: don't load
+            # kilobytes a row.
+            queryset = queryset.defer("answers", "advice", "domain_check")
         return queryset
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -287,6 +330,10 @@ class SubmissionAdmin(admin.ModelAdmin):
     def plan_label(self, obj: Submission) -> str:
         return labels.short_plan_label(obj.plan)
 
+    @admin.display(description=_("domain"), ordering="domain_check_level")
+    def domain_level(self, obj: Submission) -> str:
+        return obj.get_domain_check_level_display() or "-"
+
     @admin.display(description=_("submitted"), ordering="created_at")
     def submitted(self, obj: Submission) -> str:
         return formats.date_format(timezone.localtime(obj.created_at), "SHORT_DATE_FORMAT")
@@ -310,6 +357,15 @@ class SubmissionAdmin(admin.ModelAdmin):
             "advice": advice,
             "reasons": [{"reason": r, "towards": labels.verdict_label(r.towards)}
                         for r in advice.reasons],
+        })
+
+    @admin.display(description=_("E-mail domain"))
+    def domain_panel(self, obj: Submission) -> SafeString:
+        return render_to_string("admin/advisor/submission/_domain.html", {
+            "submission": obj,
+            "domain_check": domain_check_context(obj),
+            "talking_points": domain_talking_points(obj),
+            "check_url": reverse("admin:advisor_submission_check_domain", args=[obj.pk]),
         })
 
     @admin.display(description=_("Answers"))
@@ -339,6 +395,8 @@ class SubmissionAdmin(admin.ModelAdmin):
                  name="advisor_submission_brief"),
             path("<int:object_id>/revoke/", wrap(require_POST(self.revoke_view)),
                  name="advisor_submission_revoke"),
+            path("<int:object_id>/check-domain/", wrap(require_POST(self.check_domain_view)),
+                 name="advisor_submission_check_domain"),
             *super().get_urls(),
         ]
 
@@ -372,6 +430,15 @@ class SubmissionAdmin(admin.ModelAdmin):
             revoke_link(submission=submission)
             self.message_user(request, _("The share link is revoked: it no longer opens the "
                                          "advice."), messages.SUCCESS)
+        return redirect(self._change_url(submission))
+
+    def check_domain_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+        submission = self._lead(request, object_id, change=True)
+        if check_domains_again([submission]):
+            self.message_user(request, _("The domain check is asked for; the result appears "
+                                         "here with its time."), messages.SUCCESS)
+        else:
+            self.message_user(request, DOMAIN_CHECK_OFF, messages.WARNING)
         return redirect(self._change_url(submission))
 
     def _change_url(self, submission: Submission) -> str:
@@ -426,7 +493,8 @@ class ConsultantProfileForm(forms.ModelForm):
     class Meta:
         model = ConsultantProfile
         fields = ("consultant_name", "company_name", "email", "phone", "website", "booking_url",
-                  "kvk", "logo", "primary_color", "accent_color", "prices_as_of")
+                  "kvk", "logo", "primary_color", "accent_color", "prices_as_of",
+                  "domain_check_enabled")
         # The browser's own colour picker; the model still checks the value is #rrggbb.
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"}),
                    "accent_color": forms.TextInput(attrs={"type": "color"}),
@@ -449,6 +517,7 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
                              "Reports made earlier are made again on their next download."),
         }),
         (_("Prices"), {"fields": ("prices_as_of",)}),
+        (_("Domain check"), {"fields": ("domain_check_enabled",)}),
     )
 
     class Media:

@@ -146,6 +146,13 @@ def _consent_label() -> str:
     )
 
 
+# Told before submitting, under the address it is about (shown while the check is on).
+DOMAIN_CHECK_NOTICE = _(
+    "We look up the domain of this address (the part after the @) in public DNS, to see how "
+    "your e-mail is set up and protected. Only public data is read; a public mail service "
+    "such as gmail.com is not checked."
+)
+
 # Bootstrap's classes on the widgets, so the templates render them as they are.
 TEXT = "form-control"
 CHECK = "form-check-input"
@@ -181,10 +188,13 @@ class ContactForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": CHECK}),
     )
 
-    def __init__(self, *args: Any, started_at: float | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, started_at: float | None = None, domain_check: bool = False,
+                 **kwargs: Any) -> None:
         # When the questionnaire was started (epoch seconds); None outside the questionnaire.
         self.started_at = started_at
         super().__init__(*args, **kwargs)
+        if domain_check:
+            self.fields["email"].help_text = DOMAIN_CHECK_NOTICE
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()

@@ -17,6 +17,7 @@ from advisor.outbox.mail import (
     queue_share_mails,
 )
 from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
+from advisor.questionnaire.domain_check import request_domain_check
 from advisor.reports.report import request_report
 
 
@@ -34,9 +35,11 @@ def create_submission(
     submission.save()
     # Same transaction: the consultant is told about every stored submission, and only those,
     # and the visitor gets the advice promised at the contact step. The jobs that send the
-    # mails and render the PDF are deferred when this transaction commits.
+    # mails, check the domain and render the PDF are deferred when this transaction commits;
+    # the check first, so that where jobs run in order the first PDF already shows it.
     queue_consultant_notification(submission=submission)
     queue_advice_mail(submission=submission)
+    request_domain_check(submission=submission)
     request_report(submission=submission)
     return submission
 

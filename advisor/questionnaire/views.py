@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from advisor.advice import table as q
 from advisor.consultant.branding import get_branding
-from advisor.models import Submission
+from advisor.models import DomainCheckState, Submission
 from advisor.questionnaire.forms import ShareForm
 from advisor.questionnaire.selectors import (
     advice_mail_status,
@@ -69,8 +69,8 @@ def private_report(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapped
 
 
-# While the PDF is being made, its pages reload themselves this often (a <meta> refresh:
-# no script needed, and CSP has no directive that covers it).
+# While the PDF is being made or the domain checked, its pages reload themselves this often
+# (a <meta> refresh: no script needed, and CSP has no directive that covers it).
 PREPARING_REFRESH_SECONDS = 5
 
 
@@ -80,6 +80,7 @@ def _result_page(
 ) -> HttpResponse:
     pdf_state = report_state(submission)
     branding = get_branding()
+    waiting = pdf_state == "preparing" or submission.domain_check_level == DomainCheckState.PENDING
     context = {
         **result_context(submission),
         # Read once here; the page's lazy `branding` would read the profile a second time.
@@ -88,7 +89,7 @@ def _result_page(
         "share_form": share_form or ShareForm(),
         "shares_left": shares_left(submission),
         "pdf_state": pdf_state,
-        "refresh_seconds": PREPARING_REFRESH_SECONDS if pdf_state == "preparing" else None,
+        "refresh_seconds": PREPARING_REFRESH_SECONDS if waiting else None,
         "advice_mail": advice_mail_status(submission),
     }
     return render(request, "advisor/result.html", context, status=status)

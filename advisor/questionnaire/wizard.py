@@ -35,6 +35,7 @@ from redis.exceptions import RedisError
 
 from advisor.advice import table as q
 from advisor.advice.engine import asked_answers
+from advisor.questionnaire.domain_check import domain_check_enabled
 from advisor.questionnaire.forms import wizard_forms
 from advisor.questionnaire.services import submit_questionnaire
 from advisor.web.errors import rate_limited
@@ -161,7 +162,7 @@ class QuestionnaireView(NamedUrlSessionWizardView):
 
     def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
         if self.form_list[step].wizard_step.kind == q.CONTACT:
-            return {"started_at": self.started_at()}
+            return {"started_at": self.started_at(), "domain_check": domain_check_enabled()}
         return {"answers": self.answers()}
 
     def get_form_initial(self, step: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from advisor.advice.labels import answer_label
 from advisor.consultant.branding import get_branding
 from advisor.consultant.pricing import estimate_monthly_cost, get_price_table
 from advisor.models import Submission
+from advisor.reports.domain import domain_talking_points
 from advisor.reports.pdf import logo_source, render_pdf
 from advisor.reports.report import FILENAME_SUFFIX, report_filename, report_reference
 
@@ -69,7 +70,9 @@ def brief_context(submission: Submission) -> dict[str, Any]:
         "plan": advice.plan_info,
         "cost": cost,
         "prices_as_of": prices.as_of,
-        "talking_points": talking_points(submission, advice),
+        # The domain check's points first: they are about the lead's own domain, today.
+        "talking_points": [*domain_talking_points(submission),
+                           *talking_points(submission, advice)],
     }
 
 

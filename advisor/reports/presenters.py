@@ -10,6 +10,7 @@ from advisor.advice import table as q
 from advisor.advice.engine import Advice
 from advisor.consultant.branding import Branding
 from advisor.models import Submission
+from advisor.reports.domain import domain_check_context
 
 FEATURE_MARKS = {
     q.YES: ("yes", _("Yes")),
@@ -72,6 +73,7 @@ def result_context(submission: Submission) -> dict[str, Any]:
         # Notes go with the verdict, or (the migration path) with the next steps.
         "summary_notes": [note.text for note in notes if not note.with_next_steps],
         "migration_note": next((note.text for note in notes if note.with_next_steps), None),
+        "domain_check": domain_check_context(submission),
     }
 
 

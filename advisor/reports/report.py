@@ -29,6 +29,7 @@ from advisor.consultant.branding import Branding, get_branding
 from advisor.lib.digests import file_digest
 from advisor.models import Submission
 from advisor.queue.jobs import defer_on_commit
+from advisor.reports.domain import domain_check_context
 from advisor.reports.pdf import logo_source, render_pdf
 from advisor.reports.presenters import result_context
 
@@ -157,7 +158,8 @@ def report_fingerprint(submission: Submission) -> str:
         # Covers every branding field and the logo file's bytes.
         "branding": branding.fingerprint,
         "translations": [file_digest(path) for path in catalogs],
-        "content": [submission.company, submission.name, submission.advice],
+        "content": [submission.company, submission.name, submission.advice,
+                    submission.domain_check],
     }
     encoded = json.dumps(parts, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()
@@ -170,6 +172,8 @@ def report_context(submission: Submission, branding: Branding) -> dict[str, Any]
         "branding": branding,
         "reference": report_reference(submission),
         "report_date": submission.created_at,
+        # A PDF shows stored findings only, never "being checked".
+        "domain_check": domain_check_context(submission, in_pdf=True),
     }
 
 

@@ -2,17 +2,6 @@ import dns.query
 import dns.resolver
 import pytest
 
-from tests.dns_server import LoopbackDns
-from tests.domaincheck.zones import DROPPED, SERVFAIL, ZONES
-
-
-@pytest.fixture(scope="session")
-def dns_server():
-    server = LoopbackDns(ZONES, drop=DROPPED, servfail=SERVFAIL)
-    server.start()
-    yield server
-    server.stop()
-
 
 @pytest.fixture(autouse=True)
 def _resolver_on_loopback(settings, dns_server):

@@ -263,4 +263,6 @@ def test_a_contact_error_is_summarised_with_a_link_to_its_field(client, question
             f'<span class="error-summary-message">{message}</span>') in summary
     email_input = re.search(r'<input[^>]*name="email"[^>]*>', html)[0]
     assert 'aria-invalid="true"' in email_input
-    assert 'aria-describedby="id_email_error"' in email_input
+    # The error is announced with the field (after its help text, when it has one).
+    described_by = re.search(r'aria-describedby="([^"]*)"', email_input)[1].split()
+    assert described_by[-1] == "id_email_error"

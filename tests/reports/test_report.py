@@ -20,6 +20,7 @@ from advisor.advice import table as questionnaire
 from advisor.advice.engine import Advice
 from advisor.consultant.branding import get_branding
 from advisor.models import Submission
+from advisor.questionnaire.domain_check import store_domain_check_of
 from advisor.questionnaire.services import create_submission
 from advisor.reports import pdf, report
 from advisor.reports.pdf import RefusedURL, ReportRenderFailed, StaticFiles, StaticFilesFetcher
@@ -517,6 +518,7 @@ def test_the_result_page_says_the_pdf_is_being_prepared_and_refreshes_until_it_i
     assert '<meta http-equiv="refresh"' in waiting
     assert " download>" not in waiting
     run_report_job(submission)
+    store_domain_check_of(submission_id=submission.pk)  # the page also waits for the check
     ready = client.get(submission.get_absolute_url()).content.decode()
     assert '<meta http-equiv="refresh"' not in ready
     assert reverse("advisor:report_pdf", kwargs={"token": submission.token}) in ready
