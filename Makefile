@@ -47,6 +47,15 @@ test: system-packages lint messages
 	$(BIN)/python manage.py check
 	$(BIN)/pytest
 
+# The same suite on PostgreSQL (127.0.0.1:5432, user postgres), where production runs: the
+# queue, locks and indexes behave as they will there. The browser journeys run once, in
+# `make test`: their live server runs the jobs in-process, which only the SQLite mode does.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/keuzehulp_ci
+.PHONY: test-postgres
+test-postgres: messages
+	mkdir -p var
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser"
+
 format: install
 	$(BIN)/ruff format .
 
