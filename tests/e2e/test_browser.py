@@ -1,6 +1,7 @@
 """A visitor on a phone completes the questionnaire in a real browser (headless Chromium)."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -65,9 +66,13 @@ def test_a_visitor_on_a_phone_gets_advice_without_any_javascript_of_ours(live_se
     shot(phone, "01-home-phone")
     phone.locator("a.btn-brand").first.click()
 
-    for index in range(1, 6):
-        assert phone.locator(".step-counter").inner_text().endswith(f"{index} van 6") or \
-            phone.locator(".step-counter").inner_text().endswith(f"{index} of 6")
+    # The number of steps depends on the answers: a step about the current e-mail is added
+    # once the visitor says what they use now.
+    for index in range(1, 8):
+        if phone.locator("input[name=name]").count():
+            break
+        counter = phone.locator(".step-counter").inner_text()
+        assert re.search(rf"\b{index} (van|of) [67]$", counter), counter
         if index == 1:
             shot(phone, "02-step-phone")
             # Next without answering: a clear message, no lost page.

@@ -15,7 +15,7 @@ from tests.factories import make_lead, make_staff, verified_client
 
 pytestmark = pytest.mark.django_db
 
-PRACTICE = {"team_size": "6_15", "sector": "healthcare", "sensitive_data": "lots",
+PRACTICE = {"team_size": "6_15", "sector": "healthcare_patient", "sensitive_data": "lots",
             "current_setup": "pop", "it_support": "none", "growth": "strong"}
 POINT = {point.key: point.text for point in q.TALKING_POINTS}
 
@@ -53,8 +53,8 @@ def test_the_brief_holds_everything_needed_for_the_follow_up_call(media):
     for reason in advice.reasons[:3]:  # the strongest reasons
         assert flat(reason.text) in text
     # Sector requirements, the current set-up and the team, as labels.
-    assert flat(q.QUESTIONS["sector"].choice("healthcare").label) in text
-    assert flat(q.NORMS["nen_7510"]) in text
+    assert flat(q.QUESTIONS["sector"].choice("healthcare_patient").label) in text
+    assert flat(q.NORMS["nen_7510"].label) in text
     assert flat(q.QUESTIONS["current_setup"].choice("pop").label) in text
     assert flat(q.QUESTIONS["team_size"].choice("6_15").label) in text
     # The plan with the cost from the consultant's own price table: 6 to 15 users at € 20.
