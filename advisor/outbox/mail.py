@@ -3,7 +3,6 @@ is about, and delivered by the ``deliver_mail`` job (``tasks.py``) once that tra
 committed: a submission or a share never waits for, or fails on, the SMTP server."""
 
 import secrets
-from email.utils import make_msgid
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +26,10 @@ def absolute_url(path: str) -> str:
 
 def consultant_address() -> str:
     return settings.CONSULTANT_EMAIL or get_branding().email
+
+
+def _mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def one_line(text: str) -> str:
@@ -124,10 +127,9 @@ def _queue(
         body_text=render_to_string(f"{template}.txt", context),
         body_html=render_to_string(f"{template}.html", context),
         headers=headers or {},
-        # make_msgid's own random part comes from the global `random`, which anything may
-        # seed (hypothesis does): a secrets token keeps Message-IDs unique.
-        message_id=make_msgid(idstring=secrets.token_hex(8),
-                              domain=urlsplit(settings.SITE_URL).hostname or "localhost"),
+        # Not make_msgid: its random part comes from the global `random`, which anything may
+        # seed (hypothesis does), and two mails then share a Message-ID.
+        message_id=f"<{secrets.token_hex(16)}@{_mail_domain()}>",
     )
     schedule_delivery(mail=mail)
     return mail
