@@ -59,9 +59,15 @@ class CostEstimate:
             else f"{self.users_min}+" if self.users_max is None
             else f"{self.users_min}-{self.users_max}"
         )
-        return _("%(users)s users at %(price)s per user per month, excl. VAT") % {
-            "users": users, "price": euros(self.price_per_user),
-        }
+        basis = _(
+            "%(users)s users who sign in, at %(price)s per user per month, excl. VAT, on an "
+            "annual subscription paid yearly (paid monthly costs 5%% more); shared mailboxes "
+            "such as info@ need no licence"
+        ) % {"users": users, "price": euros(self.price_per_user)}
+        if self.users_max is None and self.plan != "imap_hosting":
+            basis += _("; the Business plans go up to %(cap)s users") % {
+                "cap": q.BUSINESS_PLAN_USER_CAP}
+        return basis
 
 
 def euros(amount: Decimal) -> str:

@@ -51,7 +51,16 @@ def test_a_team_of_two_to_five_gets_a_range_in_dutch_amounts():
         assert "€ 11,20" in cost.label and "€ 28,00" in cost.label
     with translation.override("en"):
         assert cost.label == "€ 11.20 to € 28.00 a month"
-        assert cost.basis == "2-5 users at € 5.60 per user per month, excl. VAT"
+        assert cost.basis.startswith("2-5 users who sign in, at € 5.60 per user per month, "
+                                     "excl. VAT, on an annual subscription paid yearly")
+        assert "shared mailboxes such as info@ need no licence" in cost.basis
+        assert "300" not in cost.basis
+
+
+def test_a_team_of_more_than_fifty_is_told_the_business_plans_stop_at_300_users():
+    with translation.override("en"):
+        cost = estimate_monthly_cost(plan="business_standard", team_size="51_plus", table=TABLE)
+        assert "the Business plans go up to 300 users" in cost.basis
 
 
 def test_one_person_gets_one_amount_and_a_large_team_a_lower_bound():

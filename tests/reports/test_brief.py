@@ -96,3 +96,16 @@ def test_moving_from_imap_to_microsoft_365_gets_a_migration_point():
     lead = make_lead(answers={**PRACTICE, "current_setup": "imap"})
     assert Advice.from_dict(lead.advice).verdict == q.M365
     assert POINT["imap_to_m365"] in talking_points(lead, Advice.from_dict(lead.advice))
+
+
+def test_the_brief_names_the_add_ons_and_what_to_do_with_the_current_setup(db):
+    from advisor.advice.table import SETUP_ADVICE_TEXTS
+    from advisor.reports.brief import brief_context
+    from tests.advice.businesses import BUSINESSES
+    from tests.factories import make_lead
+
+    adviser = next(b for b in BUSINESSES if b.key == "sole_legal_adviser")
+    lead = make_lead(answers={**adviser.answers, **adviser.proposed})
+    context = brief_context(lead)
+    assert [a.key for a in context["advice"].add_ons] == ["aip_p1"]
+    assert context["advice"].current_setup_text == SETUP_ADVICE_TEXTS["move"]
