@@ -411,7 +411,7 @@ class ConsultantProfileForm(forms.ModelForm):
     class Meta:
         model = ConsultantProfile
         fields = ("consultant_name", "company_name", "email", "phone", "website", "kvk", "logo",
-                  "primary_color", "accent_color", "prices_as_of")
+                  "primary_color", "accent_color", "prices_as_of", "billing_term")
         # The browser's own colour picker; the model still checks the value is #rrggbb.
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"}),
                    "accent_color": forms.TextInput(attrs={"type": "color"})}
@@ -429,7 +429,7 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
             "description": _("Shown on every page, in every e-mail and in new PDF reports. "
                              "Reports made earlier are made again on their next download."),
         }),
-        (_("Prices"), {"fields": ("prices_as_of",)}),
+        (_("Prices"), {"fields": ("prices_as_of", "billing_term")}),
     )
 
     class Media:
