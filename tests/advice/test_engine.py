@@ -222,3 +222,12 @@ def test_texts_follow_the_active_language():
     assert english["headline"] == "Microsoft 365 (Exchange Online) fits your business better."
     assert dutch["headline"] != english["headline"]
     assert dutch["reasons"][0]["text"] != english["reasons"][0]["text"]
+
+
+def test_an_imap_advice_says_how_two_factor_sign_in_works_for_mail_programs():
+    advice = advise(SIMPLE)
+    assert advice.verdict == "imap"
+    with translation.override("en"):
+        texts = [str(advice.plan_info.summary), *map(str, advice.next_step_texts)]
+    assert any("app password" in text for text in texts)
+    assert any("modern sign-in" in text for text in texts)
