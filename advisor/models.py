@@ -3,7 +3,7 @@
 import secrets
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import import_module
 from pathlib import PurePath
 from typing import Any, Self
@@ -308,6 +308,23 @@ def logo_upload_to(instance: models.Model, filename: str) -> str:
     return f"branding/{uuid.uuid4().hex}{suffix if suffix in {'.png', '.jpg', '.jpeg'} else ''}"
 
 
+# The date the default prices (advisor/consultant/pricing.py) were checked: an untouched
+# profile shows it, never the day the profile happened to be saved first.
+DEFAULT_PRICES_CHECKED = date(2025, 4, 1)
+
+
+def default_prices_as_of() -> date:
+    return DEFAULT_PRICES_CHECKED
+
+
+class BillingTerm(models.TextChoices):
+    # Microsoft, since 1 April 2025: paying an annual subscription monthly costs 5% more, a
+    # monthly subscription 20% more (docs/advice-rules-research.md, F38).
+    ANNUAL_YEARLY = "annual_yearly", _("annual subscription, paid yearly")
+    ANNUAL_MONTHLY = "annual_monthly", _("annual subscription, paid monthly (5% more)")
+    MONTHLY = "monthly", _("monthly subscription (20% more)")
+
+
 class ConsultantProfile(models.Model):
     """The one consultant behind the site: name, contact details, logo, colours and prices."""
 
@@ -342,7 +359,7 @@ class ConsultantProfile(models.Model):
                     "only, never for text, so any colour can be used."),
     )
     prices_as_of = models.DateField(
-        _("prices as of"), default=timezone.localdate,
+        _("prices as of"), default=default_prices_as_of,
         help_text=_("The date your price table was last checked; shown with every estimate."),
     )
     domain_check_enabled = models.BooleanField(
@@ -350,6 +367,11 @@ class ConsultantProfile(models.Model):
         help_text=_("After each submission, look up the domain of the visitor's e-mail address "
                     "in public DNS: who handles their mail and how well it is protected. "
                     "Switched off, nothing is looked up."),
+    )
+    billing_term = models.CharField(
+        _("billing term"), max_length=16, choices=BillingTerm.choices,
+        default=BillingTerm.ANNUAL_YEARLY,
+        help_text=_("The term your prices are for; every estimate states it."),
     )
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 

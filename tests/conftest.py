@@ -8,12 +8,14 @@ from advisor.advice import table as q
 # from a question's default. Every other question, one added to the table included, is
 # answered with its default (answers_per_step).
 PRACTICE = {
-    "team_size": "6_15", "sector": "healthcare", "sensitive_data": "lots", "growth": "moderate",
+    "team_size": "6_15", "sector": "healthcare_patient", "sensitive_data": "lots",
+    "growth": "moderate",
     "email_intensity": "heavy", "devices": "three_plus", "shared_mailboxes": "few",
     "calendar": "shared", "contacts_tasks": "yes", "collaboration": "some",
     "office_apps": "desktop", "security_importance": "critical",
     "stability_importance": "high", "sector_requirements": "yes", "current_setup": "pop",
-    "it_support": "external",
+    "it_support": "external", "secure_mail": "regularly", "retention_need": "medical",
+    "own_domain": "own_provider",
 }
 CONTACT = {"name": "Eva Jansen", "company": "Huisartsenpraktijk Jansen",
            "email": "eva@praktijkjansen.nl", "phone": "06 12345678",
@@ -23,11 +25,18 @@ MANAGEMENT = "questionnaire_view-current_step"
 
 def answers_per_step(overrides: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
     """A complete, valid set of answers per question step of the table as it is now: the
-    overrides where given, else each question's default."""
+    overrides where given, else each question's default (or, when the default is a "not
+    applicable" answer the wizard does not offer, its first offered answer)."""
     overrides = PRACTICE if overrides is None else overrides
-    return {step.name: {question.key: overrides.get(question.key, question.default)
+    return {step.name: {question.key: overrides.get(question.key, _offered_default(question))
                         for question in step.questions}
             for step in q.question_steps()}
+
+
+def _offered_default(question) -> str:
+    if question.choice(question.default).offered:
+        return question.default
+    return next(choice.value for choice in question.choices if choice.offered)
 
 
 def step_names() -> list[str]:

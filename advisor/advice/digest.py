@@ -2,7 +2,8 @@
 
 What counts as the rules: everything the engine decides with (steps' and questions' order,
 conditions and defaults, the choices' points, the decisive rules, plans and plan rules,
-measures, norms, next steps, notes and the close-call margin), serialised canonically.
+measures and add-ons, norms with their scope, the current-setup rules, next steps, notes
+and the close-call margin), serialised canonically.
 Not the texts: a stored advice keeps keys and reads its texts from the table, so rewording
 a reason changes no advice. Not what only the pages use (short labels, demo weights, the
 brief's sections and talking points, the feature comparison).
@@ -52,10 +53,14 @@ def rules() -> dict[str, Any]:
         "decisive_rules": [[r.key, r.verdict, _condition(r.condition)] for r in q.DECISIVE_RULES],
         "plans": sorted(q.PLANS),
         "plan_rules": [[r.plan, r.verdict, _condition(r.condition)] for r in q.PLAN_RULES],
-        "measures": [[m.key, _condition(m.condition)] for m in q.MEASURES],
-        "norms": sorted(q.NORMS),
-        "norm_rules": [[list(r.norms), sorted(r.measures), _condition(r.condition)]
-                       for r in q.NORM_RULES],
+        "m365_plans": list(q.M365_PLANS),
+        "measures": [[m.key, _condition(m.condition), sorted(m.plans), m.on_imap]
+                     for m in q.MEASURES],
+        "add_on_rules": [[r.add_on, r.measure, sorted(r.plans), _condition(r.condition)]
+                         for r in q.ADD_ON_RULES],
+        "norms": [[n.key, _condition(n.scope), sorted(n.measures)] for n in q.NORMS.values()],
+        "current_setup_rules": [[r.value, _condition(r.condition)]
+                                for r in q.CURRENT_SETUP_RULES],
         "next_steps": [[s.key, sorted(s.verdicts), _condition(s.condition)]
                        for s in q.NEXT_STEPS],
         "notes": [[n.key, n.with_next_steps, _condition(n.condition)] for n in q.NOTES],

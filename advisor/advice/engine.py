@@ -60,14 +60,21 @@ class Reason:
         return reason
 
 
+# A measure the chosen plan delivers itself; otherwise the key of the add-on that does.
+BY_PLAN = "plan"
+
+
 @dataclass(frozen=True)
 class SecurityMeasure:
     key: str
     norms: tuple[str, ...]
+    delivered_by: str = BY_PLAN
 
     @property
     def _measure(self) -> q.Measure:
-        return next(m for m in q.MEASURES if m.key == self.key)
+        # Advice of an earlier engine version may name a measure the table no longer has.
+        current = next((m for m in q.MEASURES if m.key == self.key), None)
+        return current or q.LEGACY_MEASURES[self.key]
 
     @property
     def title(self) -> Promise:
@@ -82,8 +89,17 @@ class SecurityMeasure:
         return self._measure.why
 
     @property
+    def capability(self) -> Promise | None:
+        return self._measure.capability
+
+    @property
+    def add_on(self) -> q.AddOn | None:
+        return q.ADD_ONS.get(self.delivered_by)
+
+    @property
     def norm_labels(self) -> tuple[Promise | str, ...]:
-        return tuple(q.NORMS[n] for n in self.norms)
+        return tuple(q.NORMS[n].label if n in q.NORMS else q.LEGACY_NORMS.get(n, n)
+                     for n in self.norms)
 
 
 @dataclass(frozen=True)
@@ -99,10 +115,22 @@ class Advice:
     answers: Mapping[str, str]
     decisive_rule: str | None = None
     engine_version: str = q.ENGINE_VERSION
+    # None in advice of engine versions before 2026.11.2, which did not decide it.
+    current_setup_advice: str | None = None
 
     @property
     def headline(self) -> Promise:
-        return HEADLINES[(self.verdict, self.clear)]
+        setup = (self.answers.get("current_setup", ""), self.current_setup_advice or "")
+        return q.SETUP_HEADLINES.get(setup) or HEADLINES[(self.verdict, self.clear)]
+
+    @property
+    def current_setup_text(self) -> Promise | None:
+        return q.SETUP_ADVICE_TEXTS.get(self.current_setup_advice or "")
+
+    @property
+    def add_ons(self) -> tuple[q.AddOn, ...]:
+        keys = dict.fromkeys(m.delivered_by for m in self.security_measures)
+        return tuple(q.ADD_ONS[key] for key in keys if key in q.ADD_ONS)
 
     @property
     def verdict_name(self) -> Promise:
@@ -117,7 +145,7 @@ class Advice:
         for rule in q.DECISIVE_RULES:
             if rule.key == self.decisive_rule:
                 return rule.reason
-        return None
+        return q.LEGACY_DECISIVE_RULES.get(self.decisive_rule or "")
 
     @property
     def reasons_for(self) -> dict[str, tuple[Reason, ...]]:
@@ -166,6 +194,7 @@ class Advice:
                     "why": str(m.why),
                     "norms": [str(label) for label in m.norm_labels],
                     "norm_keys": list(m.norms),
+                    "delivered_by": m.delivered_by,
                 }
                 for m in self.security_measures
             ],
@@ -173,6 +202,7 @@ class Advice:
             "next_step_keys": list(self.next_steps),
             "notes": [{"key": k, "text": str(note_text(k))} for k in self.notes],
             "answers": dict(self.answers),
+            "current_setup_advice": self.current_setup_advice,
         }
 
     @classmethod
@@ -188,7 +218,8 @@ class Advice:
                 for r in data["reasons"]
             ),
             security_measures=tuple(
-                SecurityMeasure(m["key"], tuple(m["norm_keys"]))
+                SecurityMeasure(m["key"], tuple(m["norm_keys"]),
+                                m.get("delivered_by", BY_PLAN))
                 for m in data["security_measures"]
             ),
             next_steps=tuple(data["next_step_keys"]),
@@ -196,6 +227,7 @@ class Advice:
             answers=dict(data["answers"]),
             decisive_rule=(data.get("decisive_rule") or {}).get("key"),
             engine_version=data["engine_version"],
+            current_setup_advice=data.get("current_setup_advice"),
         )
 
 
@@ -255,16 +287,42 @@ def _reasons(answers: Mapping[str, str]) -> tuple[Reason, ...]:
     return tuple(sorted(reasons, key=lambda r: -r.points))
 
 
-def _measures(answers: Mapping[str, str]) -> tuple[SecurityMeasure, ...]:
+def _required(answers: Mapping[str, str]) -> tuple[q.Measure, ...]:
+    return tuple(m for m in q.MEASURES if holds(m.condition, answers))
+
+
+def _delivery(measure: q.Measure, plan: str, answers: Mapping[str, str]) -> str | None:
+    """How ``plan`` delivers the measure: BY_PLAN, an add-on's key, or None (it cannot)."""
+    for rule in q.ADD_ON_RULES:
+        if rule.measure == measure.key and plan in rule.plans and holds(rule.condition, answers):
+            return rule.add_on
+    delivers = measure.on_imap if plan == "imap_hosting" else plan in measure.plans
+    return BY_PLAN if delivers else None
+
+
+def _plan(verdict: str, required: tuple[q.Measure, ...], answers: Mapping[str, str]) -> str:
+    """The cheapest plan, from the floor the features set, that delivers every measure."""
+    floor = next(
+        p.plan for p in q.PLAN_RULES if p.verdict == verdict and holds(p.condition, answers)
+    )
+    if verdict == q.IMAP:
+        return floor
+    candidates = q.M365_PLANS[q.M365_PLANS.index(floor):]
+    return next(
+        (plan for plan in candidates
+         if all(_delivery(m, plan, answers) is not None for m in required)),
+        q.M365_PLANS[-1],
+    )
+
+
+def _measures(required: tuple[q.Measure, ...], plan: str,
+              answers: Mapping[str, str]) -> tuple[SecurityMeasure, ...]:
     measures = []
-    for measure in q.MEASURES:
-        if not holds(measure.condition, answers):
-            continue
-        norms: list[str] = []
-        for rule in q.NORM_RULES:
-            if measure.key in rule.measures and holds(rule.condition, answers):
-                norms.extend(n for n in rule.norms if n not in norms)
-        measures.append(SecurityMeasure(measure.key, tuple(norms)))
+    for measure in required:
+        norms = tuple(key for key, norm in q.NORMS.items()
+                      if measure.key in norm.measures and holds(norm.scope, answers))
+        delivered_by = _delivery(measure, plan, answers) or BY_PLAN
+        measures.append(SecurityMeasure(measure.key, norms, delivered_by))
     return tuple(measures)
 
 
@@ -288,15 +346,18 @@ def advise(answers: Mapping[str, str]) -> Advice:
         verdict = q.M365 if scores[q.M365] > scores[q.IMAP] else q.IMAP
         clear = abs(scores[q.M365] - scores[q.IMAP]) > q.CLOSE_CALL_MARGIN
 
-    plan = next(
-        p.plan for p in q.PLAN_RULES if p.verdict == verdict and holds(p.condition, answers)
-    )
+    required = _required(answers)
+    plan = _plan(verdict, required, answers)
+    required_keys = {m.key for m in required}
+    facts = {**answers, q.VERDICT: verdict, q.CLEAR: "yes" if clear else "no", q.PLAN: plan,
+             **{q.needs(m.key): "yes" if m.key in required_keys else "no" for m in q.MEASURES}}
+    setup_advice = next(r.value for r in q.CURRENT_SETUP_RULES if holds(r.condition, facts))
+    facts[q.SETUP_ADVICE] = setup_advice
     next_steps = tuple(
         step.key
         for step in q.NEXT_STEPS
-        if verdict in step.verdicts and holds(step.condition, answers)
+        if verdict in step.verdicts and holds(step.condition, facts)
     )
-    facts = {**answers, q.VERDICT: verdict, q.CLEAR: "yes" if clear else "no"}
     notes = tuple(note.key for note in q.NOTES if holds(note.condition, facts))
 
     return Advice(
@@ -305,9 +366,10 @@ def advise(answers: Mapping[str, str]) -> Advice:
         scores=scores,
         plan=plan,
         reasons=_reasons(answers),
-        security_measures=_measures(answers),
+        security_measures=_measures(required, plan, answers),
         next_steps=next_steps,
         notes=notes,
         answers=answers,
         decisive_rule=rule.key if rule else None,
+        current_setup_advice=setup_advice,
     )

@@ -493,7 +493,7 @@ class ConsultantProfileForm(forms.ModelForm):
     class Meta:
         model = ConsultantProfile
         fields = ("consultant_name", "company_name", "email", "phone", "website", "booking_url",
-                  "kvk", "logo", "primary_color", "accent_color", "prices_as_of",
+                  "kvk", "logo", "primary_color", "accent_color", "prices_as_of", "billing_term",
                   "domain_check_enabled")
         # The browser's own colour picker; the model still checks the value is #rrggbb.
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"}),
@@ -516,7 +516,7 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
             "description": _("Shown on every page, in every e-mail and in new PDF reports. "
                              "Reports made earlier are made again on their next download."),
         }),
-        (_("Prices"), {"fields": ("prices_as_of",)}),
+        (_("Prices"), {"fields": ("prices_as_of", "billing_term")}),
         (_("Domain check"), {"fields": ("domain_check_enabled",)}),
     )
 

@@ -12,10 +12,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from advisor.advice import table as q
-from advisor.models import ConsultantProfile, PlanPrice
+from advisor.models import DEFAULT_PRICES_CHECKED, BillingTerm, ConsultantProfile, PlanPrice
 
-# Starting point for a fresh install: Microsoft's Dutch list prices (annual commitment) and
-# a typical IMAP mailbox at a hosting provider. The consultant checks and edits them.
+# Starting point for a fresh install: Microsoft's Dutch list prices (annual subscription,
+# paid yearly) as of DEFAULT_PRICES_AS_OF, and a typical IMAP mailbox at a hosting provider.
+# Microsoft raised Business Basic and Standard on 1 July 2026; no checked euro prices after
+# that were found (docs/advice-rules-research.md, F37-F40), so these are indicative until
+# the consultant enters their own prices and date.
 DEFAULT_PRICES: dict[str, Decimal] = {
     "imap_hosting": Decimal("3.00"),
     "exchange_online_plan_1": Decimal("3.70"),
@@ -23,12 +26,13 @@ DEFAULT_PRICES: dict[str, Decimal] = {
     "business_standard": Decimal("11.70"),
     "business_premium": Decimal("20.60"),
 }
-DEFAULT_PRICES_AS_OF = date(2025, 4, 1)
+DEFAULT_PRICES_AS_OF = DEFAULT_PRICES_CHECKED
 
 @dataclass(frozen=True)
 class PriceTable:
     prices: dict[str, Decimal]
     as_of: date
+    billing_term: str = BillingTerm.ANNUAL_YEARLY
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class CostEstimate:
     monthly_min: Decimal
     monthly_max: Decimal | None
     as_of: date
+    billing_term: str = BillingTerm.ANNUAL_YEARLY
 
     @property
     def label(self) -> str:
@@ -59,9 +64,15 @@ class CostEstimate:
             else f"{self.users_min}+" if self.users_max is None
             else f"{self.users_min}-{self.users_max}"
         )
-        return _("%(users)s users at %(price)s per user per month, excl. VAT") % {
-            "users": users, "price": euros(self.price_per_user),
-        }
+        basis = _(
+            "%(users)s users who sign in, at %(price)s per user per month, excl. VAT, "
+            "%(term)s; shared mailboxes such as info@ need no licence"
+        ) % {"users": users, "price": euros(self.price_per_user),
+             "term": BillingTerm(self.billing_term).label}
+        if self.users_max is None and self.plan != "imap_hosting":
+            basis += _("; the Business plans go up to %(cap)s users") % {
+                "cap": q.BUSINESS_PLAN_USER_CAP}
+        return basis
 
 
 def euros(amount: Decimal) -> str:
@@ -72,12 +83,14 @@ def get_price_table() -> PriceTable:
     profile = ConsultantProfile.load()
     if profile.pk is None:
         return PriceTable(prices=dict(DEFAULT_PRICES), as_of=DEFAULT_PRICES_AS_OF)
+
     stored = dict(
         PlanPrice.objects.filter(profile=profile).values_list("plan", "monthly_price")
     )
     return PriceTable(
         prices={plan: stored.get(plan, DEFAULT_PRICES[plan]) for plan in q.PLANS},
         as_of=profile.prices_as_of,
+        billing_term=profile.billing_term,
     )
 
 
@@ -95,4 +108,5 @@ def estimate_monthly_cost(*, plan: str, team_size: str, table: PriceTable) -> Co
         monthly_min=price * users_min,
         monthly_max=None if users_max is None else price * users_max,
         as_of=table.as_of,
+        billing_term=table.billing_term,
     )

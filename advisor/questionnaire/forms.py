@@ -123,7 +123,8 @@ def step_form(step: Step) -> type[forms.Form]:
         question.key: forms.ChoiceField(
             label=question.label,
             help_text=format_lazy("{}: {}", WHY_WE_ASK, question.why),
-            choices=[(choice.value, choice.label) for choice in question.choices],
+            choices=[(choice.value, choice.label)
+                     for choice in question.choices if choice.offered],
             widget=forms.RadioSelect,
             error_messages={"required": _("Choose one of the options."),
                             "invalid_choice": _("Choose one of the options.")},

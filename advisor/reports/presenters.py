@@ -12,6 +12,10 @@ from advisor.consultant.branding import Branding
 from advisor.models import Submission
 from advisor.reports.domain import domain_check_context
 
+SCORE_CAPTION = _("Points per option, from your answers. More points means a better fit.")
+# When a decisive rule sets the verdict, the bars only show how the other answers weigh.
+SCORE_CAPTION_RULED = _("How your other answers weigh. The rule above decides the advice.")
+
 FEATURE_MARKS = {
     q.YES: ("yes", _("Yes")),
     q.NO: ("no", _("No, not as standard")),
@@ -66,6 +70,8 @@ def result_context(submission: Submission) -> dict[str, Any]:
         "reasons_m365": advice.reasons_for[q.M365],
         "reasons_imap": advice.reasons_for[q.IMAP],
         "score_bars": score_bars(advice),
+        "score_caption": SCORE_CAPTION_RULED if advice.decisive_reason else SCORE_CAPTION,
+        "current_setup_text": advice.current_setup_text,
         "features": feature_rows(),
         "answers": answer_rows(submission.answers),
         "plan": advice.plan_info,

@@ -7,7 +7,10 @@ from advisor.advice import table as q
 
 ISSUE_KEYS = {
     "team_size": ["solo", "2_5", "6_15", "16_50", "51_plus"],
-    "sector": ["legal", "healthcare", "financial", "other_sensitive", "general"],
+    "sector": ["advocatuur", "notariaat", "legal_other", "healthcare_patient", "care_other",
+               "accountancy", "bookkeeping_payroll", "financial_advice",
+               "financial_institution", "other_sensitive", "legal", "healthcare", "financial",
+               "general"],
     "sensitive_data": ["no", "some", "lots"],
     "growth": ["none", "moderate", "strong"],
     "email_intensity": ["light", "moderate", "heavy"],
@@ -31,8 +34,8 @@ def answer_conditions():
     yield from (rule.condition for rule in q.DECISIVE_RULES)
     yield from (rule.condition for rule in q.PLAN_RULES)
     yield from (measure.condition for measure in q.MEASURES)
-    yield from (rule.condition for rule in q.NORM_RULES)
-    yield from (step.condition for step in q.NEXT_STEPS)
+    yield from (norm.scope for norm in q.NORMS.values())
+    yield from (rule.condition for rule in q.ADD_ON_RULES)
     yield from (step.condition for step in q.STEPS)
     yield from (question.condition for question in q.QUESTIONS.values())
 
@@ -41,6 +44,8 @@ def fact_conditions():
     """Conditions that may also read facts about the advice (verdict, close call, question)."""
     yield from (note.condition for note in q.NOTES)
     yield from (point.condition for point in q.TALKING_POINTS)
+    yield from (step.condition for step in q.NEXT_STEPS)
+    yield from (rule.condition for rule in q.CURRENT_SETUP_RULES)
 
 
 def keys_read(condition) -> set[str]:
@@ -79,7 +84,12 @@ def test_every_visible_text_is_translatable():
             assert isinstance(question.why, Promise), f"{question.key} needs a 'why we ask this'"
             for choice in question.choices:
                 assert isinstance(choice.label, Promise) and isinstance(choice.short, Promise)
-    texts = [*q.NORMS.values(), *(p.name for p in q.PLANS.values()),
+    texts = [*(n.label for n in q.NORMS.values()), *q.LEGACY_NORMS.values(),
+             *q.LEGACY_DECISIVE_RULES.values(), *q.SETUP_ADVICE_TEXTS.values(),
+             *q.SETUP_HEADLINES.values(), *(m.capability for m in q.MEASURES),
+             *(a.name for a in q.ADD_ONS.values()), *(a.explanation for a in q.ADD_ONS.values()),
+             *(m.title for m in q.LEGACY_MEASURES.values()),
+             *(p.name for p in q.PLANS.values()),
              *(p.short for p in q.PLANS.values()),
              *(p.summary for p in q.PLANS.values()), *(s.text for s in q.NEXT_STEPS),
              *(m.title for m in q.MEASURES), *(m.why for m in q.MEASURES),
@@ -153,17 +163,54 @@ def test_demo_weights_give_every_question_an_answer_and_brief_sections_exist():
 
 
 def test_plan_rules_name_known_plans_and_each_verdict_always_finds_a_plan():
-    assert {rule.plan for rule in q.PLAN_RULES} == set(q.PLANS)
+    # Business Premium is reached through the measures it alone delivers.
+    reached = {rule.plan for rule in q.PLAN_RULES} | {
+        next(iter(m.plans)) for m in q.MEASURES if len(m.plans) == 1}
+    assert reached == set(q.PLANS)
+    assert list(q.PLANS) == ["imap_hosting", *q.M365_PLANS]
     for verdict in (q.IMAP, q.M365):
         assert q.ALWAYS in [r.condition for r in q.PLAN_RULES if r.verdict == verdict]
 
 
-def test_norm_rules_name_known_norms_and_measures():
-    measure_keys = {m.key for m in q.MEASURES}
-    assert {"mfa", "access_control", "logging_monitoring", "demonstrable_settings"} <= measure_keys
-    for rule in q.NORM_RULES:
-        assert set(rule.norms) <= set(q.NORMS)
-        assert rule.measures <= measure_keys
+def test_norms_name_known_measures_and_carry_a_source():
+    for norm in q.NORMS.values():
+        assert norm.measures and norm.measures <= q.ALL_MEASURES, norm.key
+        assert norm.source, f"{norm.key} needs its source (law, article or standard)"
+
+
+def test_every_measure_names_its_capability_and_business_premium_delivers_them_all():
+    for measure in q.MEASURES:
+        assert measure.capability is not None and measure.source, measure.key
+        assert measure.plans <= set(q.M365_PLANS), measure.key
+        assert "business_premium" in measure.plans, measure.key
+
+
+def test_an_add_on_rule_names_a_known_add_on_for_a_measure_its_plans_cannot_all_deliver():
+    measures = {m.key: m for m in q.MEASURES}
+    for rule in q.ADD_ON_RULES:
+        assert rule.add_on in q.ADD_ONS and rule.measure in measures
+        assert rule.plans <= set(q.PLANS)
+    for measure in q.MEASURES:
+        # IMAP delivers a measure only where the table says so, then maybe with an add-on.
+        on_imap = [r for r in q.ADD_ON_RULES
+                   if r.measure == measure.key and "imap_hosting" in r.plans]
+        assert not on_imap or measure.on_imap, measure.key
+
+
+def test_legacy_keys_of_earlier_engine_versions_stay_readable_but_are_not_offered():
+    sector = q.QUESTIONS["sector"]
+    for value in q.LEGACY_SECTORS:
+        assert not sector.choice(value).offered
+    assert {"access_control", "logging_monitoring", "demonstrable_settings"} <= set(
+        q.LEGACY_MEASURES)
+    assert {"nova", "dnb"} <= set(q.LEGACY_NORMS)
+    assert not set(q.LEGACY_MEASURES) & q.ALL_MEASURES
+
+
+def test_a_not_applicable_answer_is_never_offered():
+    for question in q.QUESTIONS.values():
+        if question.default == q.NOT_APPLICABLE:
+            assert not question.choice(q.NOT_APPLICABLE).offered, question.key
 
 
 def test_feature_comparison_lists_the_nine_capabilities_of_the_document():

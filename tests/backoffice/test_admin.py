@@ -40,7 +40,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 LIST = "admin:advisor_submission_changelist"
-HEALTHCARE = {"team_size": "6_15", "sector": "healthcare", "sensitive_data": "lots"}
+HEALTHCARE = {"team_size": "6_15", "sector": "healthcare_patient", "sensitive_data": "lots"}
 SOLO = {"team_size": "solo", "sector": "general", "email_intensity": "light",
         "budget": "minimal", "calendar": "not_needed"}
 
@@ -98,7 +98,7 @@ def test_filters_narrow_the_list_by_advice_plan_sector_team_size_and_status(cons
     for query, shown, hidden in [
         ("verdict=imap", "Eenmanszaak Simpel", "Praktijk Zorgvuldig"),
         ("plan=business_premium", "Praktijk Zorgvuldig", "Eenmanszaak Simpel"),
-        ("sector=healthcare", "Praktijk Zorgvuldig", "Eenmanszaak Simpel"),
+        ("sector=healthcare_patient", "Praktijk Zorgvuldig", "Eenmanszaak Simpel"),
         ("team_size=solo", "Eenmanszaak Simpel", "Praktijk Zorgvuldig"),
         ("status__exact=customer", "Eenmanszaak Simpel", "Praktijk Zorgvuldig"),
     ]:
@@ -201,14 +201,14 @@ def test_the_detail_page_shows_answers_as_labels_and_the_advice_with_reasons(con
     lead = make_lead(answers=HEALTHCARE, question="Kunnen we voor de zomer over?")
     html = consultant.get(change_url(lead)).content.decode()
     assert escape(str(QUESTIONS["sector"].label)) in html
-    assert label("sector", "healthcare") in html
+    assert label("sector", "healthcare_patient") in html
     assert label("sensitive_data", "lots") in html
     advice = Advice.from_dict(lead.advice)
     for reason in advice.reasons:
         assert escape(str(reason.text)) in html
     assert escape(str(advice.headline)) in html
     assert escape(str(PLANS["business_premium"].name)) in html
-    assert escape(str(NORMS["nen_7510"])) in html  # a norm behind a required measure
+    assert escape(str(NORMS["nen_7510"].label)) in html  # a norm behind a required measure
     assert "Kunnen we voor de zomer over?" in html
 
 
@@ -348,7 +348,7 @@ def test_the_csv_opens_in_dutch_excel_with_labels_and_dutch_characters_intact(co
     assert header[:3] == [_("Submitted at"), _("Company"), _("Name")]
     assert record[_("Company")] == "Zorgcentrum Ærø & Zoë"
     assert record[_("Name")] == "Joëlle Çelik"
-    assert record[_("Sector")] == str(QUESTIONS["sector"].choice("healthcare").label)
+    assert record[_("Sector")] == str(QUESTIONS["sector"].choice("healthcare_patient").label)
     assert record[_("Advice")] == str(OPTION_NAMES["m365"])
     assert record[_("Suggested plan")] == str(PLANS["business_premium"].name)
     # The separator inside a cell is quoted, so the columns stay in place.

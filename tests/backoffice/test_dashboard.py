@@ -42,16 +42,17 @@ def test_leads_are_counted_in_the_week_they_came_in():
 def test_the_splits_count_advice_sector_and_plan():
     solo = {"team_size": "solo", "email_intensity": "light", "budget": "minimal"}
     make_lead(answers=solo)
-    make_lead(answers={"sector": "healthcare", "sensitive_data": "lots"})
-    make_lead(answers={"sector": "healthcare", "sensitive_data": "lots"})
-    make_lead(answers={"sector": "legal", "sensitive_data": "some"})
+    team = {"team_size": "2_5"}
+    make_lead(answers={**team, "sector": "healthcare_patient", "sensitive_data": "lots"})
+    make_lead(answers={**team, "sector": "healthcare_patient", "sensitive_data": "lots"})
+    make_lead(answers={**team, "sector": "advocatuur", "sensitive_data": "some"})
     figures = dashboard_figures(today=TODAY)
     assert figures["total"] == 4
     assert by_key(figures["verdicts"]) == {"imap": (1, 25), "m365": (3, 75)}
     sectors = by_key(figures["sectors"])
-    assert sectors["healthcare"] == (2, 50)
-    assert sectors["legal"] == (1, 25)
-    assert sectors["financial"] == (0, 0)  # every sector is shown, also without leads
+    assert sectors["healthcare_patient"] == (2, 50)
+    assert sectors["advocatuur"] == (1, 25)
+    assert sectors["notariaat"] == (0, 0)  # every sector is shown, also without leads
     plans = by_key(figures["plans"])
     assert plans["business_premium"] == (3, 75)
     assert plans["imap_hosting"] == (1, 25)

@@ -217,6 +217,7 @@ def profile_form(**overrides) -> dict[str, object]:
         "consultant_name": "Noor Bakker", "company_name": "Bakker ICT",
         "email": "noor@bakker.example", "phone": "", "website": "", "kvk": "",
         "primary_color": "#112233", "accent_color": "#445566", "prices_as_of": "01-03-2026",
+        "billing_term": "annual_monthly",
         "prices-TOTAL_FORMS": str(len(PLANS)), "prices-INITIAL_FORMS": "0",
         "prices-MIN_NUM_FORMS": "0", "prices-MAX_NUM_FORMS": str(len(PLANS)),
     }

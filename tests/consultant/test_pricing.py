@@ -51,7 +51,16 @@ def test_a_team_of_two_to_five_gets_a_range_in_dutch_amounts():
         assert "€ 11,20" in cost.label and "€ 28,00" in cost.label
     with translation.override("en"):
         assert cost.label == "€ 11.20 to € 28.00 a month"
-        assert cost.basis == "2-5 users at € 5.60 per user per month, excl. VAT"
+        assert cost.basis.startswith("2-5 users who sign in, at € 5.60 per user per month, "
+                                     "excl. VAT, annual subscription, paid yearly")
+        assert "shared mailboxes such as info@ need no licence" in cost.basis
+        assert "300" not in cost.basis
+
+
+def test_a_team_of_more_than_fifty_is_told_the_business_plans_stop_at_300_users():
+    with translation.override("en"):
+        cost = estimate_monthly_cost(plan="business_standard", team_size="51_plus", table=TABLE)
+        assert "the Business plans go up to 300 users" in cost.basis
 
 
 def test_one_person_gets_one_amount_and_a_large_team_a_lower_bound():
@@ -61,3 +70,26 @@ def test_one_person_gets_one_amount_and_a_large_team_a_lower_bound():
         large = estimate_monthly_cost(plan="business_premium", team_size="51_plus", table=TABLE)
         assert large.monthly_max is None
         assert large.label == "from € 1,050.60 a month"
+
+
+def test_an_untouched_profile_shows_the_date_the_defaults_were_checked_not_the_save_day(db):
+    from advisor.models import DEFAULT_PRICES_CHECKED, ConsultantProfile
+
+    profile = ConsultantProfile.from_settings()
+    profile.pk = ConsultantProfile.SINGLETON_ID
+    profile.save()
+    assert ConsultantProfile.load().prices_as_of == DEFAULT_PRICES_CHECKED
+    assert get_price_table().as_of == DEFAULT_PRICES_CHECKED
+
+
+def test_the_estimate_states_the_billing_term_the_consultant_set(db):
+    from advisor.models import BillingTerm, ConsultantProfile
+
+    profile = ConsultantProfile.from_settings()
+    profile.pk = ConsultantProfile.SINGLETON_ID
+    profile.billing_term = BillingTerm.MONTHLY
+    profile.save()
+    with translation.override("en"):
+        cost = estimate_monthly_cost(plan="business_basic", team_size="solo",
+                                     table=get_price_table())
+        assert "monthly subscription (20% more)" in cost.basis

@@ -57,14 +57,14 @@ def post(client, questionnaire, step: str, **answers):
 
 def test_a_conditional_question_is_asked_only_when_its_condition_holds(
         client, questionnaire, conditional_table):
-    post(client, questionnaire, "business", sector="healthcare")
+    post(client, questionnaire, "business", sector="healthcare_patient")
     assert "retention" in fields_on(client, questionnaire, "email")
 
     other = type(client)()
     post(other, questionnaire, "business", sector="general")
     assert "retention" not in fields_on(other, questionnaire, "email")
     assert fields_on(other, questionnaire, "email") == {"email_intensity", "devices",
-                                                        "shared_mailboxes"}
+                                                        "shared_mailboxes", "field_workers"}
 
 
 def test_a_conditional_step_is_skipped_when_its_condition_does_not_hold(
@@ -86,7 +86,7 @@ def test_a_conditional_step_is_skipped_when_its_condition_does_not_hold(
 def test_answers_to_what_was_asked_are_stored_and_scored(client, questionnaire,
                                                          conditional_table):
     response = questionnaire.complete(client, answers={
-        "sector": "healthcare", "sector_requirements": "yes", "retention": "years",
+        "sector": "healthcare_patient", "sector_requirements": "yes", "retention": "years",
         "audit": "yearly"})
     assert response.status_code == 302
     submission = Submission.objects.get()
@@ -105,7 +105,7 @@ def test_a_question_that_was_not_asked_counts_as_its_default(client, questionnai
 
 
 def test_the_engine_ignores_an_answer_to_a_question_that_is_not_asked(conditional_table):
-    asked = advise({"sector": "legal", "retention": "years"})
+    asked = advise({"sector": "advocatuur", "retention": "years"})
     not_asked = advise({"sector": "general", "retention": "years"})
     assert asked.answers["retention"] == "years"
     assert not_asked.answers["retention"] == "not_applicable"
@@ -123,7 +123,7 @@ def test_back_with_a_changed_answer_asks_the_new_question_before_going_on(
                 wizard_goto_step="business")
     assert back["Location"] == questionnaire.url("business")
 
-    post(client, questionnaire, "business", sector="legal")
+    post(client, questionnaire, "business", sector="advocatuur")
     ahead = client.get(questionnaire.url("situation"))
     assert ahead["Location"] == questionnaire.url("email")
     html = client.get(questionnaire.url("email")).content.decode()
@@ -150,6 +150,7 @@ def test_a_step_that_stops_applying_is_skipped_and_its_answers_are_not_stored(
     onward = post(client, questionnaire, "security", sector_requirements="no")
     assert onward["Location"] == questionnaire.url("situation")
     post(client, questionnaire, "situation")
+    post(client, questionnaire, "current")
     assert client.get(questionnaire.url("audit"))["Location"] == questionnaire.url("business")
     stored = questionnaire.post(client, "contact", questionnaire.contact)
     assert stored.status_code == 302

@@ -20,7 +20,7 @@ from tests.jobs import run_due_jobs
 pytestmark = pytest.mark.django_db
 
 # Answers that differ from the defaults; the practice says it uses IMAP today.
-ON_IMAP = {"team_size": "6_15", "sector": "healthcare", "sensitive_data": "lots",
+ON_IMAP = {"team_size": "6_15", "sector": "healthcare_patient", "sensitive_data": "lots",
            "current_setup": "imap"}
 
 

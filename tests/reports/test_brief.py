@@ -15,7 +15,7 @@ from tests.factories import make_lead, make_staff, verified_client
 
 pytestmark = pytest.mark.django_db
 
-PRACTICE = {"team_size": "6_15", "sector": "healthcare", "sensitive_data": "lots",
+PRACTICE = {"team_size": "6_15", "sector": "healthcare_patient", "sensitive_data": "lots",
             "current_setup": "pop", "it_support": "none", "growth": "strong"}
 POINT = {point.key: point.text for point in q.TALKING_POINTS}
 
@@ -53,8 +53,8 @@ def test_the_brief_holds_everything_needed_for_the_follow_up_call(media):
     for reason in advice.reasons[:3]:  # the strongest reasons
         assert flat(reason.text) in text
     # Sector requirements, the current set-up and the team, as labels.
-    assert flat(q.QUESTIONS["sector"].choice("healthcare").label) in text
-    assert flat(q.NORMS["nen_7510"]) in text
+    assert flat(q.QUESTIONS["sector"].choice("healthcare_patient").label) in text
+    assert flat(q.NORMS["nen_7510"].label) in text
     assert flat(q.QUESTIONS["current_setup"].choice("pop").label) in text
     assert flat(q.QUESTIONS["team_size"].choice("6_15").label) in text
     # The plan with the cost from the consultant's own price table: 6 to 15 users at € 20.
@@ -96,3 +96,16 @@ def test_moving_from_imap_to_microsoft_365_gets_a_migration_point():
     lead = make_lead(answers={**PRACTICE, "current_setup": "imap"})
     assert Advice.from_dict(lead.advice).verdict == q.M365
     assert POINT["imap_to_m365"] in talking_points(lead, Advice.from_dict(lead.advice))
+
+
+def test_the_brief_names_the_add_ons_and_what_to_do_with_the_current_setup(db):
+    from advisor.advice.table import SETUP_ADVICE_TEXTS
+    from advisor.reports.brief import brief_context
+    from tests.advice.businesses import BUSINESSES
+    from tests.factories import make_lead
+
+    adviser = next(b for b in BUSINESSES if b.key == "sole_legal_adviser")
+    lead = make_lead(answers={**adviser.answers, **adviser.proposed})
+    context = brief_context(lead)
+    assert [a.key for a in context["advice"].add_ons] == ["aip_p1"]
+    assert context["advice"].current_setup_text == SETUP_ADVICE_TEXTS["move"]

@@ -85,7 +85,7 @@ def test_an_uploaded_logo_lives_in_the_bucket_reaches_the_pdf_and_a_replaced_one
     form = {"consultant_name": "Noor Bakker", "company_name": "Bakker ICT",
             "email": "noor@bakker.example", "phone": "", "website": "", "kvk": "",
             "primary_color": "#112233", "accent_color": "#445566",
-            "prices_as_of": "2026-01-01",
+            "prices_as_of": "2026-01-01", "billing_term": "annual_yearly",
             "prices-TOTAL_FORMS": "0", "prices-INITIAL_FORMS": "0",
             "prices-MIN_NUM_FORMS": "0", "prices-MAX_NUM_FORMS": "10"}
     add = reverse("admin:advisor_consultantprofile_add")

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from faker import Faker
 
 from advisor.advice import table as q
-from advisor.advice.engine import advise
+from advisor.advice.engine import advise, asked_answers
 from advisor.models import FollowUpStatus, Submission
 from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
 
@@ -31,14 +31,19 @@ SIMPLE_SHARE = 0.45
 
 # Company names that fit the sector; {last}, {city} and {first} come from Faker.
 COMPANY_PATTERNS: dict[str, tuple[str, ...]] = {
-    "legal": ("Advocatenkantoor {last}", "Notariskantoor {last}", "{last} Juridisch Advies",
-              "{last} & {last2} Advocaten"),
-    "healthcare": ("Huisartsenpraktijk {last}", "Fysiotherapie {city}", "Tandartspraktijk {last}",
-                   "Verloskundigen {city}", "Psychologenpraktijk {last}"),
-    "financial": ("{last} Financieel Advies", "Administratiekantoor {last}",
-                  "{last} Accountants", "Hypotheekadvies {city}"),
-    "other_sensitive": ("Kinderopvang {city}", "Coaching {first} {last}", "{last} HR Advies",
-                        "Jeugdzorg {city}"),
+    "advocatuur": ("Advocatenkantoor {last}", "{last} & {last2} Advocaten"),
+    "notariaat": ("Notariskantoor {last}", "{last} Notarissen"),
+    "legal_other": ("{last} Juridisch Advies", "Mediation {first} {last}"),
+    "healthcare_patient": ("Huisartsenpraktijk {last}", "Fysiotherapie {city}",
+                           "Tandartspraktijk {last}", "Verloskundigen {city}",
+                           "Psychologenpraktijk {last}", "Jeugdhulp {city}"),
+    "care_other": ("Sportmassage {first} {last}", "Coaching {first} {last}"),
+    "accountancy": ("{last} Accountants", "Accountantskantoor {last}"),
+    "bookkeeping_payroll": ("Administratiekantoor {last}", "{last} Salarisadministratie"),
+    "financial_advice": ("{last} Financieel Advies", "Hypotheekadvies {city}",
+                         "Assurantiekantoor {last}"),
+    "financial_institution": ("{last} Vermogensbeheer", "Betaaldienst {city}"),
+    "other_sensitive": ("Kinderopvang {city}", "{last} HR Advies", "Werving {city}"),
     "general": ("{company}", "Bakkerij {last}", "{last} Installatietechniek",
                 "{city} Webdesign", "Bouwbedrijf {last}", "{last} Fietsen", "Café {last}"),
 }
@@ -88,12 +93,14 @@ class DemoLeads:
         # Otherwise each answer is as common as its choice's demo_weight in the table says.
         answers = {}
         for key, question in q.QUESTIONS.items():
+            offered = [c for c in question.choices if c.offered]
             if simple:
-                weights = {c.value: (1 + 3 * c.imap) / (1 + c.m365) for c in question.choices}
+                weights = {c.value: (1 + 3 * c.imap) / (1 + c.m365) for c in offered}
             else:
-                weights = {c.value: c.demo_weight for c in question.choices}
+                weights = {c.value: c.demo_weight for c in offered}
             answers[key] = _pick(self.rng, weights)
-        return answers
+        # As a visitor's: only the questions the wizard would have asked.
+        return asked_answers(answers)
 
     def _advice(self, answers: dict[str, str], language: str) -> dict[str, Any]:
         key = (language, tuple(answers.values()))
