@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -148,6 +150,9 @@ def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[Ou
         Q(submission__in=pks) | Q(pk__in=extra_mails.values("pk"))
     ).delete()
     count, _counts = Submission.objects.filter(pk__in=pks).delete()
+    # The admin's change history names each lead ("Bakkerij Jansen (2026-11-29)"): it goes too.
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Submission),
+                            object_id__in=[str(pk) for pk in pks]).delete()
     return count, files, mails
 
 

@@ -8,6 +8,7 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Permission, User
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
@@ -201,6 +202,18 @@ def test_erase_removes_everything_about_one_address_and_nothing_else(client, que
         (pim.pk, MailKind.ADVICE, PIM), (pim.pk, MailKind.CONSULTANT, "advies@devries-it.example")]
     assert removed.submissions == 1 and removed.sessions == 1 and removed.mails == 4
     assert client.get(eva.get_absolute_url()).status_code == 404
+
+
+def test_erasure_leaves_no_name_in_the_admins_change_history():
+    eva, pim = submission_for(EVA), submission_for(PIM)
+    consultant = User.objects.create_user("sanne", "sanne@consultant.example", "x" * 20)
+    for lead in (eva, pim):
+        LogEntry.objects.log_actions(consultant.pk, [lead], CHANGE, change_message="Gebeld")
+    assert LogEntry.objects.filter(object_repr__contains=eva.company).exists()
+
+    erase_personal_data(email=EVA)
+
+    assert list(LogEntry.objects.values_list("object_id", flat=True)) == [str(pim.pk)]
 
 
 def test_the_export_command_prints_json(capsys):
