@@ -200,8 +200,8 @@ def checkup_stop(request: HttpRequest, token: str) -> HttpResponse:
     if reminder is None:
         return _checkup_stop_page(request, checkups.GONE, status=404)
     if request.method == "POST":
-        checkups.stop_reminder(reminder=reminder)
-        return _checkup_stop_page(request, checkups.STOPPED)
+        deleted = checkups.stop_reminder(reminder=reminder)
+        return _checkup_stop_page(request, checkups.STOPPED, deleted=deleted)
     return _checkup_stop_page(request, checkups.state(reminder), due_at=reminder.due_at)
 
 
@@ -213,5 +213,5 @@ def result_checkup_stop(request: HttpRequest, token: str) -> HttpResponse:
     reminder = checkups.reminder_of(submission)
     if reminder is not None and checkups.stop_reminder(reminder=reminder):
         # Its data was kept only for the check-up and is gone now.
-        return _checkup_stop_page(request, checkups.STOPPED)
+        return _checkup_stop_page(request, checkups.STOPPED, deleted=True)
     return redirect(f"{submission.get_absolute_url()}#{CHECKUP_ANCHOR}")

@@ -479,6 +479,7 @@ def test_stopping_the_check_up_after_the_normal_retention_deletes_what_was_kept_
         response = Client(enforce_csrf_checks=True).post(
             reverse("advisor:checkup_stop", args=[old.checkup.token]))
     assert response.status_code == 200
+    assert "Daarom hebben we ze nu verwijderd." in response.content.decode()
     assert not Submission.objects.exists() and not OutgoingMail.objects.exists()
 
 
