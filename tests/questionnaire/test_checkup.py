@@ -17,7 +17,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from advisor.advice import table as q
-from advisor.models import CheckupReminder, MailKind, MailStatus, OutgoingMail, Submission
+from advisor.models import (
+    CheckupReminder,
+    IndexedSession,
+    MailKind,
+    MailStatus,
+    OutgoingMail,
+    Submission,
+)
 from advisor.privacy.consent import (
     CHECKUP_AFTER_MONTHS,
     CHECKUP_CONSENT_VERSION,
@@ -41,6 +48,7 @@ from tests.conftest import (
     step_url,
 )
 from tests.jobs import run_due_jobs
+from tests.privacy.test_privacy import log_output  # noqa: F401 (a fixture)
 from tests.smtp_server import LoopbackSmtp, loopback_smtp
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +66,9 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def smtp(settings) -> Iterator[LoopbackSmtp]:
-    servers = loopback_smtp(settings)
-    server = next(servers)
-    server.start()
-    yield server
-    server.stop()
+    for server in loopback_smtp(settings):  # stopped by loopback_smtp after the test
+        server.start()
+        yield server
 
 
 def opted_in(client: Client, *, language: str = "nl", answers=None) -> Submission:
@@ -367,6 +373,17 @@ def test_a_link_that_is_stopped_expired_or_never_sent_opens_nothing(client):
     assert Client().get("/controle/not-a-token%00/").status_code == 404
 
 
+def test_the_links_tokens_never_reach_the_log(client, log_output):  # noqa: F811
+    old = opted_in(client)
+    remind(old)
+    token = old.checkup.token
+    Client().post(reverse("advisor:checkup_stop", args=[token]))
+    assert Client().get(reverse("advisor:checkup", args=[token])).status_code == 404
+    assert Client().get(f"/en/controle/{token}/stoppen/").status_code == 200
+    logged = log_output.getvalue()
+    assert "Not Found" in logged and token not in logged
+
+
 # --- Stopping: one click, never by a GET ------------------------------------------------------
 
 def test_the_one_click_post_stops_the_reminder_without_a_session_or_csrf_token(client):
@@ -498,6 +515,18 @@ def test_erasure_removes_the_reminder_and_its_queued_mail_and_leaves_the_later_l
     assert not OutgoingMail.objects.filter(submission=old.pk).exists()
     new.refresh_from_db()
     assert new.previous is None
+
+
+def test_a_questionnaire_the_link_filled_in_is_found_and_erased_with_the_address():
+    old = opted_in(Client())
+    remind(old)
+    returning = Client()
+    with time_machine.travel(months_later(old, CHECKUP_AFTER_MONTHS, days=1), tick=False):
+        returning.get(reminder_link(old))
+        key = returning.session.session_key
+        assert export_personal_data(email=EVA)["unfinished_questionnaires"]
+        assert erase_personal_data(email=EVA).sessions == 1
+    assert not IndexedSession.objects.filter(session_key=key).exists()
 
 
 def test_the_export_holds_the_opt_in_and_where_it_stands(client):
