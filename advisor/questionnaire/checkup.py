@@ -110,7 +110,7 @@ def reminder_to_continue(token: str, *, now: datetime | None = None) -> CheckupR
     period not over. None otherwise (unknown, erased, purged, stopped or expired)."""
     reminder = reminder_for_token(token)
     now = now or timezone.now()
-    if (reminder is None or state(reminder) != SENT or link_valid_until(reminder) <= now):
+    if reminder is None or state(reminder) != SENT or link_valid_until(reminder) <= now:
         return None
     return reminder
 
