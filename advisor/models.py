@@ -113,6 +113,13 @@ class Submission(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True, db_index=True)
 
+    # The submission this one continues: a yearly check-up (advisor/checkup) starts from its
+    # answers. SET_NULL: erasing or purging one of the two never breaks the other.
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="continued_by", verbose_name=_("continues"),
+    )
+
     class Meta:
         ordering = ["-created_at"]
         # The lead list filters on one column and shows the newest first; with these a page,
@@ -181,6 +188,7 @@ class MailKind(models.TextChoices):
     SHARE_SELF = "share_self", _("advice sent again to the visitor")
     SHARE_COLLEAGUE = "share_colleague", _("advice shared with a colleague")
     CONSULTANT = "consultant", _("notification to the consultant")
+    CHECKUP = "checkup", _("yearly check-up reminder")
 
 
 class MailStatus(models.TextChoices):
@@ -225,11 +233,45 @@ class OutgoingMail(models.Model):
             # /health/ counts queued and failed mails and finds the oldest queued one.
             models.Index(fields=["status", "created_at"], name="mail_status_idx"),
         ]
+        constraints = [
+            # The last guard of "the reminder is sent once", whatever the workers do.
+            models.UniqueConstraint(fields=["submission"],
+                                    condition=models.Q(kind=MailKind.CHECKUP),
+                                    name="one_checkup_reminder_per_submission"),
+        ]
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class CheckupReminder(models.Model):
+    """The yearly check-up a visitor opted in to at the contact step (advisor/checkup): one
+    reminder, due CHECKUP_AFTER_MONTHS after the submission, with a link that opens the
+    questionnaire with the earlier answers filled in. Deleted with its submission."""
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE,
+                                      related_name="checkup", verbose_name=_("submission"))
+    # The key in the reminder's links (start, stop): random, like the report link's token.
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token,
+                             editable=False)
+    consent_at = models.DateTimeField(_("opted in at"))
+    consent_version = models.CharField(_("version of the opt-in text"), max_length=16)
+    due_at = models.DateTimeField(_("reminder due at"), db_index=True)
+    # Set, once, by the job that hands the reminder to the outbox (a conditional UPDATE).
+    sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    opted_out_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    # When purge deleted what the check-up does not need (name, phone, question, notes, the
+    # PDF), at the end of the normal retention period.
+    reduced_at = models.DateTimeField(_("contact details deleted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("check-up reminder")
+        verbose_name_plural = _("check-up reminders")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
 
 
 # --- The consultant's profile: branding and prices, edited in the back office ---

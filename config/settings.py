@@ -146,6 +146,8 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 JOB_STALLED_AFTER = PROCRASTINATE_WORKER_DEFAULTS["stalled_worker_timeout"]
 # How often a worker looks for jobs of stalled workers (cron; a sixth field means seconds).
 JOB_RECOVERY_CRON = os.environ.get("JOB_RECOVERY_CRON", "* * * * *")
+# How often a worker hands the yearly check-up reminders that are due to the outbox (cron).
+CHECKUP_REMINDER_CRON = os.environ.get("CHECKUP_REMINDER_CRON", "17 * * * *")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

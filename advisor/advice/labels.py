@@ -17,6 +17,18 @@ def answer_label(question: str, value: str) -> Promise | str:
         return value
 
 
+def question_label(question: str) -> Promise | str:
+    """The question as the visitor read it; the raw key if the table no longer has it."""
+    return q.QUESTIONS[question].label if question in q.QUESTIONS else question
+
+
+def measure_label(key: str) -> Promise | str:
+    """A security measure's title, also of a measure the table only keeps for old advice."""
+    current = next((measure for measure in q.MEASURES if measure.key == key), None)
+    measure = current or q.LEGACY_MEASURES.get(key)
+    return measure.title if measure else key
+
+
 def short_answer_label(question: str, value: str) -> Promise | str:
     """The answer's short label, for narrow table columns (the table's ``short_label``)."""
     try:

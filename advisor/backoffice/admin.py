@@ -32,6 +32,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from advisor.advice import labels
+from advisor.advice.changes import AdviceChanges, advice_changes
+from advisor.advice.changes import answer_rows as changed_answer_rows
 from advisor.advice.engine import Advice
 from advisor.advice.table import PLANS
 from advisor.backoffice import leads
@@ -39,6 +41,7 @@ from advisor.consultant.branding import delete_replaced_logo
 from advisor.consultant.pricing import DEFAULT_PRICES, DEFAULT_PRICES_AS_OF
 from advisor.models import (
     BOOKING_URL_HTTPS_ONLY,
+    CheckupReminder,
     ConsultantProfile,
     CspReport,
     DomainCheckState,
@@ -48,6 +51,7 @@ from advisor.models import (
     Submission,
 )
 from advisor.outbox.delivery import send_again
+from advisor.questionnaire import checkup as checkups
 from advisor.questionnaire.domain_check import request_domain_check
 from advisor.questionnaire.services import revoke_link
 from advisor.reports.brief import brief_filename, render_brief
@@ -69,6 +73,10 @@ REPORT_UNAVAILABLE = _(
 )
 REPORT_PREPARING = _(
     "The PDF report is still being made. It is usually ready within a minute; try again then."
+)
+REDUCED_FOR_CHECKUP = _(
+    "This lead is kept only for the yearly check-up the visitor asked for: its name, phone "
+    "number, question, notes and PDF report were deleted at the end of the retention period."
 )
 REPORTS_PREPARING = _(
     "Not all selected reports are ready yet (%(count)d still being made). They are on their "
@@ -256,6 +264,22 @@ def check_domain_again(
     ) % {"count": asked}, messages.SUCCESS)
 
 
+def changes_context(changes: AdviceChanges) -> dict[str, Any]:
+    """What changed in a check-up, named for the consultant (labels from the table)."""
+    def pair(values: tuple[str, str] | None, label: Any) -> list[Any] | None:
+        return [label(value) for value in values] if values else None
+
+    return {
+        "any": changes.any,
+        "verdict": pair(changes.verdict, labels.verdict_label),
+        "close_call": changes.close_call,
+        "plan": pair(changes.plan, labels.plan_label),
+        "measures_added": [labels.measure_label(key) for key in changes.measures_added],
+        "measures_removed": [labels.measure_label(key) for key in changes.measures_removed],
+        "answers": changed_answer_rows(changes),
+    }
+
+
 # --- Leads ----------------------------------------------------------------------------------
 
 
@@ -283,13 +307,14 @@ class SubmissionAdmin(admin.ModelAdmin):
     # The share-link panel links the result page while the link works; no dead "view on site".
     view_on_site = False
     readonly_fields = ("company", "name", "email", "phone", "question", "advice_panel",
-                       "answers_panel", "consent_panel", "link_panel", "domain_panel",
-                       "created_at")
+                       "checkup_panel", "answers_panel", "consent_panel", "link_panel",
+                       "domain_panel", "created_at")
     fieldsets = (
         (_("Follow-up"), {"fields": ("status", "next_follow_up", "notes")}),
         (_("Contact"), {"fields": ("company", "name", "email", "phone", "question",
                                    "created_at")}),
         (_("Advice"), {"fields": ("advice_panel",)}),
+        (_("Yearly check-up"), {"fields": ("checkup_panel",)}),
         (_("E-mail domain"), {"fields": ("domain_panel",)}),
         (_("Answers"), {"fields": ("answers_panel",)}),
         (_("Consent"), {"fields": ("consent_panel",)}),
@@ -377,6 +402,22 @@ class SubmissionAdmin(admin.ModelAdmin):
     def consent_panel(self, obj: Submission) -> SafeString:
         return render_to_string("admin/advisor/submission/_consent.html", {"submission": obj})
 
+    @admin.display(description=_("Yearly check-up"))
+    def checkup_panel(self, obj: Submission) -> SafeString:
+        reminder = checkups.reminder_of(obj)
+        previous = obj.previous
+        return render_to_string("admin/advisor/submission/_checkup.html", {
+            "reminder": reminder,
+            "state": checkups.state(reminder) if reminder else None,
+            "valid_until": checkups.link_valid_until(reminder) if reminder else None,
+            "reduced_notice": REDUCED_FOR_CHECKUP,
+            "previous": previous,
+            "continued_by": list(obj.continued_by.only("pk", "company", "created_at")
+                                 .order_by("created_at")),
+            "changes": changes_context(advice_changes(previous.advice, obj.advice))
+            if previous else None,
+        })
+
     @admin.display(description=_("Share link"))
     def link_panel(self, obj: Submission) -> SafeString:
         return render_to_string("admin/advisor/submission/_link.html", {
@@ -409,8 +450,18 @@ class SubmissionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return submission
 
+    def _reduced(self, request: HttpRequest, submission: Submission) -> bool:
+        """A lead kept only for its check-up has no documents any more; none is made anew."""
+        reduced = CheckupReminder.objects.filter(submission=submission,
+                                                 reduced_at__isnull=False).exists()
+        if reduced:
+            self.message_user(request, REDUCED_FOR_CHECKUP, messages.WARNING)
+        return reduced
+
     def report_view(self, request: HttpRequest, object_id: int) -> HttpResponseBase:
         submission = self._lead(request, object_id)
+        if self._reduced(request, submission):
+            return redirect(self._change_url(submission))
         return (stored_report_response(self, request, submission)
                 or redirect(self._change_url(submission)))
 
@@ -418,6 +469,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         # Rendered on demand: only staff can ask for it (no crowd to bound), it is wanted
         # right before a call, and it shows the prices and notes of this moment.
         submission = self._lead(request, object_id)
+        if self._reduced(request, submission):
+            return redirect(self._change_url(submission))
         try:
             return pdf_response(render_brief(submission), brief_filename(submission))
         except ReportUnavailable:
@@ -451,6 +504,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         if submission is not None:
             extra_context["link_active"] = leads.link_status(
                 submission, now=timezone.now()).active
+            extra_context["reduced"] = CheckupReminder.objects.filter(
+                submission=submission, reduced_at__isnull=False).exists()
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -3,6 +3,7 @@ is about, and delivered by the ``deliver_mail`` job (``tasks.py``) once that tra
 committed: a submission or a share never waits for, or fails on, the SMTP server."""
 
 import secrets
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_noop
 from advisor.advice import table as q
 from advisor.advice.engine import Advice
 from advisor.consultant.branding import get_branding
-from advisor.models import MailKind, OutgoingMail, Submission
+from advisor.models import CheckupReminder, MailKind, OutgoingMail, Submission
 from advisor.queue.jobs import defer_on_commit
 
 
@@ -51,6 +52,8 @@ def queue_consultant_notification(*, submission: Submission) -> OutgoingMail:
             "team_size": q.QUESTIONS["team_size"].choice(submission.team_size).label,
             "submitted_at": submission.created_at,
             "has_question": bool(submission.question.strip()),
+            # A yearly check-up: the lead's page shows what changed since this date.
+            "continues": submission.previous.created_at if submission.previous_id else None,
             "admin_url": absolute_url(
                 reverse("admin:advisor_submission_change", args=[submission.pk])
             ),
@@ -88,6 +91,7 @@ def queue_advice_mail(*, submission: Submission, kind: str = MailKind.ADVICE,
             "pdf_url": absolute_url(reverse("advisor:report_pdf", args=[submission.token])),
             "expires_at": submission.link_expires_at,
             "to_self": kind != MailKind.SHARE_COLLEAGUE,
+            "checkup": _checkup_notice(submission) if kind != MailKind.SHARE_COLLEAGUE else None,
         }
         subject = _(SUBJECTS[kind]) % {"consultant": branding.company_name}
         return _queue(
@@ -95,6 +99,49 @@ def queue_advice_mail(*, submission: Submission, kind: str = MailKind.ADVICE,
             subject=subject, template="email/share", context=context,
             # Replies reach the consultant, not the site's no-reply sender.
             headers={"Reply-To": branding.email},
+        )
+
+
+def _checkup_notice(submission: Submission) -> dict[str, Any] | None:
+    """For the visitor's own advice mail: the reminder they asked for, and how to stop it."""
+    reminder = CheckupReminder.objects.filter(submission=submission, sent_at__isnull=True,
+                                              opted_out_at__isnull=True).first()
+    if reminder is None:
+        return None
+    return {"due_at": reminder.due_at, "stop_url": checkup_stop_url(reminder)}
+
+
+def checkup_stop_url(reminder: CheckupReminder) -> str:
+    return absolute_url(reverse("advisor:checkup_stop", args=[reminder.token]))
+
+
+def queue_checkup_mail(*, submission: Submission, reminder: CheckupReminder,
+                       valid_until: datetime) -> OutgoingMail:
+    """Queue the one yearly check-up reminder: branded, in the visitor's language, the
+    consultant as Reply-To, a link that opens the questionnaire with the earlier answers
+    and a one-click way to stop (RFC 8058). Holds nothing the visitor typed."""
+    with translation.override(submission.language):
+        branding = get_branding()
+        stop_url = checkup_stop_url(reminder)
+        context = {
+            "branding": branding,
+            "start_url": absolute_url(reverse("advisor:checkup", args=[reminder.token])),
+            "stop_url": stop_url,
+            "submitted_at": submission.created_at,
+            "valid_until": valid_until,
+        }
+        subject = _("Your yearly e-mail check-up from %(consultant)s") % {
+            "consultant": branding.company_name}
+        return _queue(
+            submission=submission, kind=MailKind.CHECKUP, to=submission.email,
+            subject=subject, template="email/checkup", context=context,
+            headers={
+                "Reply-To": branding.email,
+                # Mail programs show their own "unsubscribe" button; its POST stops it
+                # without a page, a login or a CSRF token (RFC 2369, RFC 8058).
+                "List-Unsubscribe": f"<{stop_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
         )
 
 

@@ -8,6 +8,11 @@ or sent to their address), and an unfinished questionnaire in a session (at most
 SESSION_COOKIE_AGE old). Mails are found by those links and by the exact address, never by
 searching mail texts; sessions by the keyed digest of the address (privacy/sessions.py),
 never by decoding every session.
+
+A visitor who opted in to the yearly check-up (advisor/checkup) has a CheckupReminder with
+their submission. At the end of the normal retention period such a submission is reduced to
+what the check-up needs (address, company name, language, answers, advice), and deleted
+CHECKUP_KEEP_MONTHS after the reminder was due, or as soon as the visitor stops it.
 """
 
 import calendar
@@ -26,7 +31,8 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from advisor.models import CspReport, OutgoingMail, Submission
+from advisor.models import CheckupReminder, CspReport, OutgoingMail, Submission
+from advisor.privacy.consent import CHECKUP_KEEP_MONTHS
 from advisor.privacy.sessions import SessionStore, sessions_holding
 
 logger = logging.getLogger(__name__)
@@ -45,6 +51,8 @@ class Removed:
     files: int = 0
     mails: int = 0
     sessions: int = 0
+    # Submissions kept for a check-up, reduced to what it needs (purge only).
+    reduced: int = 0
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -52,6 +60,11 @@ def months_before(moment: datetime, months: int) -> datetime:
     year, month_index = divmod(moment.year * 12 + moment.month - 1 - months, 12)
     day = min(moment.day, calendar.monthrange(year, month_index + 1)[1])
     return moment.replace(year=year, month=month_index + 1, day=day)
+
+
+def months_after(moment: datetime, months: int) -> datetime:
+    """The same moment `months` calendar months later (31 January + 1 month = 28/29 Feb)."""
+    return months_before(moment, -months)
 
 
 def retention_cutoff(*, now: datetime | None = None, months: int | None = None) -> datetime:
@@ -104,6 +117,14 @@ def _as_dict(instance: Any, exclude: Iterable[str] = ()) -> dict[str, Any]:
     }
 
 
+def _checkup_of(submission: Submission) -> dict[str, Any] | None:
+    """The opt-in to the yearly check-up and where it stands; the link's token left out."""
+    reminder = CheckupReminder.objects.filter(submission=submission).first()
+    if reminder is None:
+        return None
+    return _as_dict(reminder, exclude={"id", "submission", "token"})
+
+
 def export_personal_data(*, email: str) -> dict[str, Any]:
     """Everything stored about one e-mail address, ready for json.dumps (AVG article 15)."""
     submissions = list(submissions_of(email))
@@ -114,7 +135,8 @@ def export_personal_data(*, email: str) -> dict[str, Any]:
         "retention_months": settings.RETENTION_MONTHS,
         "submissions": [
             {**_as_dict(submission, exclude={"idempotency_key"}),
-             "result_url": submission.get_absolute_url()}
+             "result_url": submission.get_absolute_url(),
+             "checkup_reminder": _checkup_of(submission)}
             for submission in submissions
         ],
         "mails": [_as_dict(mail, exclude={"headers"}) for mail in mails],
@@ -149,7 +171,9 @@ def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[Ou
     mails, _counts = OutgoingMail.objects.filter(
         Q(submission__in=pks) | Q(pk__in=extra_mails.values("pk"))
     ).delete()
-    count, _counts = Submission.objects.filter(pk__in=pks).delete()
+    # Counted per model: the total would include what cascades (check-up reminders).
+    _total, counts = Submission.objects.filter(pk__in=pks).delete()
+    count = counts.get(Submission._meta.label, 0)
     # The admin's change history names each lead ("Bakkerij Jansen (2026-11-29)"): it goes too.
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Submission),
                             object_id__in=[str(pk) for pk in pks]).delete()
@@ -157,8 +181,9 @@ def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[Ou
 
 
 def erase_personal_data(*, email: str) -> Removed:
-    """Delete everything stored about one e-mail address (AVG article 17): submissions,
-    their PDF files, the mails to the address or about its submissions, and an unfinished
+    """Delete everything stored about one e-mail address (AVG article 17): submissions with
+    their check-up reminders, their PDF files, the mails to the address or about its
+    submissions (a reminder still queued included, so it never leaves), and an unfinished
     questionnaire. Irreversible."""
     with transaction.atomic():
         submissions, files, mails = _delete_submissions(
@@ -188,25 +213,75 @@ def _orphan_report_files(older_than: datetime) -> list[str]:
     return orphans
 
 
+def kept_for_checkup(*, now: datetime) -> QuerySet[Submission]:
+    """Submissions whose yearly check-up still needs them: the visitor opted in, has not
+    stopped it, and the reminder was due less than CHECKUP_KEEP_MONTHS ago (or is to come).
+    Bounded whatever the workers do: a reminder never sent is kept no longer either."""
+    return Submission.objects.filter(
+        checkup__opted_out_at__isnull=True,
+        checkup__due_at__gt=months_before(now, CHECKUP_KEEP_MONTHS),
+    )
+
+
+# What a submission kept for its check-up loses at the end of the normal retention period.
+REDUCED_FIELDS = {"name": "", "phone": "", "question": "", "notes": "", "report_pdf": "",
+                  "report_fingerprint": "", "report_failed_at": None, "domain_check": None,
+                  "domain_check_level": "", "domain_checked_at": None}
+
+
+def _reduce_to_checkup(queryset: QuerySet[Submission], *, now: datetime
+                       ) -> tuple[int, set[str]]:
+    """Keep only what the check-up needs: clear the contact details it does not use, the
+    consultant's notes and the domain check, close the report link; returns the count and
+    the report files to delete once the transaction has committed."""
+    # Locked as _delete_submissions does, so a report render finishing now cannot slip a
+    # file in after its name was read.
+    rows = list(queryset.select_for_update(of=("self",)).values_list("pk", "report_pdf"))
+    pks = [pk for pk, _name in rows]
+    Submission.objects.filter(pk__in=pks).update(**REDUCED_FIELDS, link_revoked_at=now)
+    CheckupReminder.objects.filter(submission__in=pks).update(reduced_at=now)
+    return len(pks), {name for _pk, name in rows if name}
+
+
 def purge_expired(*, now: datetime | None = None, months: int | None = None) -> Removed:
     """Delete what is older than the retention period: submissions with their PDF files and
     the mails about them, every outbox mail from before the cutoff, report files nothing
-    points to, and expired sessions (unfinished questionnaires)."""
+    points to, and expired sessions (unfinished questionnaires). A submission whose
+    check-up still needs it is reduced to what that needs instead, and deleted once the
+    check-up is over (kept_for_checkup)."""
     now = now or timezone.now()
     cutoff = retention_cutoff(now=now, months=months)
+    expired = Submission.objects.filter(created_at__lt=cutoff)
+    kept = kept_for_checkup(now=now).values("pk")
     with transaction.atomic():
         submissions, files, mails = _delete_submissions(
-            Submission.objects.filter(created_at__lt=cutoff),
+            expired.exclude(pk__in=kept),
             extra_mails=OutgoingMail.objects.filter(created_at__lt=cutoff),
         )
-    file_count = _delete_files(files) + _delete_files(_orphan_report_files(now - ORPHAN_GRACE))
+        reduced, reduced_files = _reduce_to_checkup(
+            expired.filter(pk__in=kept, checkup__reduced_at__isnull=True), now=now)
+    file_count = (_delete_files(files | reduced_files)
+                  + _delete_files(_orphan_report_files(now - ORPHAN_GRACE)))
     sessions = _purge_expired_sessions(now)
     reports, _counts = CspReport.objects.filter(
         received_at__lt=now - timedelta(days=settings.CSP_REPORT_RETENTION_DAYS)).delete()
-    removed = Removed(submissions=submissions, files=file_count, mails=mails, sessions=sessions)
+    removed = Removed(submissions=submissions, files=file_count, mails=mails, sessions=sessions,
+                      reduced=reduced)
     logger.info("Retention purge (older than %s): %s; CSP reports %d",
                 cutoff.date().isoformat(), removed, reports)
     return removed
+
+
+def delete_if_past_retention(*, submission_id: int, now: datetime | None = None) -> Removed:
+    """Delete one submission at once when the normal retention period is over and nothing
+    keeps it any longer (its visitor just stopped the check-up it was kept for)."""
+    now = now or timezone.now()
+    queryset = Submission.objects.filter(pk=submission_id, created_at__lt=retention_cutoff(
+        now=now)).exclude(pk__in=kept_for_checkup(now=now).values("pk"))
+    with transaction.atomic():
+        submissions, files, mails = _delete_submissions(queryset,
+                                                        extra_mails=OutgoingMail.objects.none())
+    return Removed(submissions=submissions, files=_delete_files(files), mails=mails)
 
 
 def _purge_expired_sessions(now: datetime) -> int:

@@ -5,7 +5,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
+from advisor.privacy.consent import (
+    CHECKUP_AFTER_MONTHS,
+    CHECKUP_KEEP_MONTHS,
+    PRIVACY_STATEMENT_VERSION,
+)
 
 
 @require_GET
@@ -13,4 +17,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "advisor/privacy.html", {
         "privacy_version": PRIVACY_STATEMENT_VERSION,
         "retention_months": settings.RETENTION_MONTHS,
+        "checkup": {"after": CHECKUP_AFTER_MONTHS, "keep": CHECKUP_KEEP_MONTHS,
+                    "most": CHECKUP_AFTER_MONTHS + CHECKUP_KEEP_MONTHS,
+                    "keeps_longer": CHECKUP_AFTER_MONTHS + CHECKUP_KEEP_MONTHS
+                    > settings.RETENTION_MONTHS},
     })

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from advisor.advice import table as q
 from advisor.advice.table import Step, holds
 from advisor.lib.mailbox import EMAIL_INVALID, EMAIL_ONE_ADDRESS, validate_mailbox
+from advisor.privacy.consent import CHECKUP_AFTER_MONTHS, CHECKUP_KEEP_MONTHS
 
 WHY_WE_ASK = _("Why we ask this")
 PHONE_INVALID = _("Enter a phone number with digits only, for example 06 12345678.")
@@ -147,6 +148,39 @@ def _consent_label() -> str:
     )
 
 
+# The opt-in to the yearly check-up: its own consent, so its own text (and version,
+# privacy/consent.py): what we send, when, that it is once, what we keep and how to stop.
+CHECKUP_CONSENT_LABEL = _(
+    "Yes, send me one reminder after %(after)s months to check my advice again."
+)
+CHECKUP_CONSENT_HELP = _(
+    "One e-mail with a link to this questionnaire, your answers already filled in. If you "
+    "fill it in again, we link the new advice to the old one, so we can see what changed. "
+    "For this we keep your e-mail address, company name and answers until %(keep)s months "
+    "after the reminder; your name, phone number and question are deleted after %(months)s "
+    "months, as without a reminder. One click stops it at any time: the link is in our "
+    "e-mails and on your advice page."
+)
+# The same, where the retention period is longer than the check-up's: it keeps nothing longer.
+CHECKUP_CONSENT_HELP_NOT_LONGER = _(
+    "One e-mail with a link to this questionnaire, your answers already filled in. If you "
+    "fill it in again, we link the new advice to the old one, so we can see what changed. "
+    "We keep nothing longer for it: all your data is deleted after %(months)s months. One "
+    "click stops it at any time: the link is in our e-mails and on your advice page."
+)
+
+
+def _checkup_label() -> str:
+    return CHECKUP_CONSENT_LABEL % {"after": CHECKUP_AFTER_MONTHS}
+
+
+def _checkup_help() -> str:
+    if CHECKUP_AFTER_MONTHS + CHECKUP_KEEP_MONTHS <= settings.RETENTION_MONTHS:
+        return CHECKUP_CONSENT_HELP_NOT_LONGER % {"months": settings.RETENTION_MONTHS}
+    return CHECKUP_CONSENT_HELP % {"keep": CHECKUP_KEEP_MONTHS,
+                                   "months": settings.RETENTION_MONTHS}
+
+
 # Told before submitting, under the address it is about (shown while the check is on).
 DOMAIN_CHECK_NOTICE = _(
     "We look up the domain of this address (the part after the @) in public DNS, to see how "
@@ -187,6 +221,11 @@ class ContactForm(forms.Form):
         label=lazy(_consent_label, SafeString)(),
         error_messages={"required": CONSENT_REQUIRED},
         widget=forms.CheckboxInput(attrs={"class": CHECK}),
+    )
+    # Optional and unticked: no reminder unless the visitor asks for one.
+    checkup = forms.BooleanField(
+        label=lazy(_checkup_label, str)(), help_text=lazy(_checkup_help, str)(),
+        required=False, initial=False, widget=forms.CheckboxInput(attrs={"class": CHECK}),
     )
 
     def __init__(self, *args: Any, started_at: float | None = None, domain_check: bool = False,

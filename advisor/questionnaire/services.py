@@ -17,6 +17,7 @@ from advisor.outbox.mail import (
     queue_share_mails,
 )
 from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
+from advisor.questionnaire.checkup import continued_submission, opt_in
 from advisor.questionnaire.domain_check import request_domain_check
 from advisor.reports.report import request_report
 
@@ -24,15 +25,21 @@ from advisor.reports.report import request_report
 @transaction.atomic
 def create_submission(
     *, answers: Mapping[str, str], contact: Mapping[str, Any], language: str,
-    idempotency_key: str | None = None,
+    idempotency_key: str | None = None, previous: Submission | None = None,
 ) -> Submission:
-    """Compute the advice for the answers and store it with the contact details and consent."""
+    """Compute the advice for the answers and store it with the contact details and consent
+    (and the opt-in to the yearly check-up when ``contact["checkup"]`` is true); ``previous``
+    is the submission a check-up continues."""
     advice = advise(answers)
     submission = Submission.from_advice(
         advice.as_dict(), contact=contact, language=language,
         consent_version=PRIVACY_STATEMENT_VERSION, idempotency_key=idempotency_key,
+        previous=previous,
     )
     submission.save()
+    if contact.get("checkup"):
+        # Before the advice mail, which tells how to stop the reminder.
+        opt_in(submission=submission)
     # Same transaction: the consultant is told about every stored submission, and only those,
     # and the visitor gets the advice promised at the contact step. The jobs that send the
     # mails, check the domain and render the PDF are deferred when this transaction commits;
@@ -46,16 +53,18 @@ def create_submission(
 
 def submit_questionnaire(
     *, idempotency_key: str, answers: Mapping[str, str], contact: Mapping[str, Any],
-    language: str,
+    language: str, continues: str | None = None,
 ) -> Submission:
     """The completed questionnaire, stored once per key: a double click, a resubmit or two
     requests at once give the same submission and one set of mails. Returns the submission
-    whose result page the visitor goes to."""
+    whose result page the visitor goes to. ``continues`` is the token of the check-up
+    reminder whose link started it: the new submission is linked to that one's."""
     try:
         # A savepoint: a duplicate key undoes this attempt, its queued mails included.
         with transaction.atomic():
             return create_submission(answers=answers, contact=contact, language=language,
-                                     idempotency_key=idempotency_key)
+                                     idempotency_key=idempotency_key,
+                                     previous=continued_submission(continues))
     except IntegrityError:
         # The unique key: another request stored this questionnaire first.
         existing = Submission.objects.filter(idempotency_key=idempotency_key).first()

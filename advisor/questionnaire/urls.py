@@ -11,5 +11,9 @@ urlpatterns = [
     path("advies/<str:token>/", views.result, name="result"),
     path("advies/<str:token>/delen/", views.share, name="share"),
     path("advies/<str:token>/rapport.pdf", views.report_pdf, name="report_pdf"),
+    path("advies/<str:token>/herinnering-stoppen/", views.result_checkup_stop,
+         name="result_checkup_stop"),
+    path("controle/<str:token>/", views.checkup, name="checkup"),
+    path("controle/<str:token>/stoppen/", views.checkup_stop, name="checkup_stop"),
     path("privacy/", privacy, name="privacy"),
 ]

@@ -12,13 +12,15 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.defaults import page_not_found
 from django_ratelimit.decorators import ratelimit
 
 from advisor.advice import table as q
 from advisor.consultant.branding import get_branding
 from advisor.models import DomainCheckState, Submission
+from advisor.questionnaire import checkup as checkups
 from advisor.questionnaire.forms import ShareForm
 from advisor.questionnaire.selectors import (
     advice_mail_status,
@@ -26,6 +28,7 @@ from advisor.questionnaire.selectors import (
     shares_left,
 )
 from advisor.questionnaire.services import ShareLimitReached, share_report
+from advisor.questionnaire.wizard import prefill
 from advisor.reports.presenters import contact_actions, result_context
 from advisor.reports.report import FAILED, report_download, report_filename, report_state
 
@@ -91,6 +94,7 @@ def _result_page(
         "pdf_state": pdf_state,
         "refresh_seconds": PREPARING_REFRESH_SECONDS if waiting else None,
         "advice_mail": advice_mail_status(submission),
+        "checkup": checkups.checkup_status(submission),
     }
     return render(request, "advisor/result.html", context, status=status)
 
@@ -157,3 +161,57 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponseBase:
     }, status=202)
     response["Retry-After"] = str(PREPARING_REFRESH_SECONDS)
     return response
+
+
+# --- The yearly check-up: the reminder's links, and stopping it ------------------------------
+
+# The id of the result page's check-up section: stopping it there lands back on it.
+CHECKUP_ANCHOR = "checkup"
+
+
+@private_report
+@require_GET
+def checkup(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the reminder: a new questionnaire with the earlier answers filled in.
+
+    A GET that only fills this browser's own session, so a mail scanner opening it harms
+    nothing; it cannot stop or send anything.
+    """
+    previous = checkups.previous_answers(token)
+    if previous is None:
+        raise Http404
+    return redirect("advisor:step", step=prefill(request, previous=previous))
+
+
+def _checkup_stop_page(request: HttpRequest, state: str, *, status: int = 200,
+                       **context: Any) -> HttpResponse:
+    return render(request, "advisor/checkup_stop.html", {
+        "state": state, "retention_months": settings.RETENTION_MONTHS, **context,
+    }, status=status)
+
+
+@private_report
+@csrf_exempt  # the one-click POST (RFC 8058) comes without a cookie; the token is the key
+@require_http_methods(["GET", "POST"])
+def checkup_stop(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the reminder: a GET shows one button (mail scanners open links, so a GET must
+    not stop anything); a POST, the button's or a mail program's one-click, stops it."""
+    reminder = checkups.reminder_for_token(token)
+    if reminder is None:
+        return _checkup_stop_page(request, checkups.GONE, status=404)
+    if request.method == "POST":
+        deleted = checkups.stop_reminder(reminder=reminder)
+        return _checkup_stop_page(request, checkups.STOPPED, deleted=deleted)
+    return _checkup_stop_page(request, checkups.state(reminder), due_at=reminder.due_at)
+
+
+@private_report
+@require_POST
+def result_checkup_stop(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the reminder from the result page, then back to it, where it says so."""
+    submission = shared_submission_or_404(token)
+    reminder = checkups.reminder_of(submission)
+    if reminder is not None and checkups.stop_reminder(reminder=reminder):
+        # Its data was kept only for the check-up and is gone now.
+        return _checkup_stop_page(request, checkups.STOPPED, deleted=True)
+    return redirect(f"{submission.get_absolute_url()}#{CHECKUP_ANCHOR}")

@@ -11,7 +11,8 @@ request; ``done()`` hands the cleaned data to one service. What this adds to for
   GET of the "done" address);
 - a step or question whose condition does not hold is skipped or left out. Conditions read
   the raw answers in the session, never the forms (formtools' recursion pitfall: a condition
-  that builds a form calls get_form_list, which evaluates the conditions again).
+  that builds a form calls get_form_list, which evaluates the conditions again);
+- the yearly check-up's link starts a questionnaire with earlier answers (``prefill``).
 """
 
 import logging
@@ -35,6 +36,7 @@ from redis.exceptions import RedisError
 
 from advisor.advice import table as q
 from advisor.advice.engine import asked_answers
+from advisor.questionnaire.checkup import Previous
 from advisor.questionnaire.domain_check import domain_check_enabled
 from advisor.questionnaire.forms import wizard_forms
 from advisor.questionnaire.services import submit_questionnaire
@@ -49,6 +51,8 @@ DRAFTS = "drafts"
 SUBMISSION_KEY = "submission_key"
 STARTED = "started"
 STARTED_SALT = "advisor.questionnaire.started"
+# The token of the check-up reminder whose link started this questionnaire (prefill).
+CONTINUES = "continues"
 # In the session after the final step: a resubmitted contact page (Back, then send again)
 # leads back to this advice instead of an empty questionnaire.
 LAST_RESULT = "advisor_last_result"
@@ -150,6 +154,7 @@ class QuestionnaireView(NamedUrlSessionWizardView):
             idempotency_key=self.storage.extra_data.get(SUBMISSION_KEY)
             or secrets.token_urlsafe(32),
             answers=answers, contact=contact, language=get_language(),
+            continues=self.storage.extra_data.get(CONTINUES),
         )
         self.request.session[LAST_RESULT] = submission.token
         return redirect(submission)
@@ -218,7 +223,38 @@ class QuestionnaireView(NamedUrlSessionWizardView):
             return time.time()
 
 
-MANAGEMENT_FIELD = f"{normalize_name(QuestionnaireView.__name__)}-current_step"
+WIZARD_PREFIX = normalize_name(QuestionnaireView.__name__)
+MANAGEMENT_FIELD = f"{WIZARD_PREFIX}-current_step"
+
+
+def prefill(request: HttpRequest, *, previous: Previous) -> str:
+    """Start a new questionnaire in this session from an earlier submission (the yearly
+    check-up's link); returns the first step, where the visitor begins.
+
+    Only what the table asks now and its forms accept is loaded: an answer to a question
+    that is gone, no longer asked, or whose choice is no longer offered is dropped. A step
+    with every answer accepted holds them as answers; otherwise what was accepted waits as
+    its draft. The contact step gets only the address the reminder went to.
+    """
+    storage = QuestionnaireStorage(WIZARD_PREFIX, request)
+    storage.reset()
+    storage.extra_data = {**storage.extra_data, CONTINUES: previous.token}
+    answers = asked_answers(previous.answers)
+    forms = dict(wizard_forms())
+    for step in q.STEPS:
+        if step.kind == q.CONTACT:
+            storage.set_draft(step.name, {"email": previous.email})
+            continue
+        data = {question.key: answers[question.key]
+                for question in step.questions if question.key in answers}
+        form = forms[step.name](data=data, answers=answers)
+        if form.is_valid():
+            storage.set_step_data(step.name, {key: [value] for key, value in data.items()})
+        else:
+            storage.set_draft(step.name, {key: value for key, value in data.items()
+                                          if key not in form.errors})
+    storage.current_step = q.STEPS[0].name
+    return q.STEPS[0].name
 
 
 def step_applies(step: q.Step, wizard: QuestionnaireView) -> bool:

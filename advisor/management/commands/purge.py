@@ -11,7 +11,8 @@ from advisor.privacy.services import purge_expired, retention_cutoff
 class Command(BaseCommand):
     help = (
         "Delete submissions older than RETENTION_MONTHS with their PDF reports and the mails "
-        "about them, older outbox mails, orphaned report files and expired sessions. "
+        "about them, older outbox mails, orphaned report files and expired sessions. A "
+        "submission whose yearly check-up still needs it keeps only what that needs. "
         "Schedule it once a day (cron or a systemd timer)."
     )
 
@@ -27,5 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Deleted everything from before {cutoff:%Y-%m-%d}: {removed.submissions} "
             f"submissions, {removed.files} files, {removed.mails} mails, "
-            f"{removed.sessions} expired sessions."
+            f"{removed.sessions} expired sessions; {removed.reduced} submissions kept for "
+            f"their yearly check-up, reduced to what it needs."
         )

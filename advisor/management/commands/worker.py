@@ -26,7 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=None,
                             help="jobs at the same time (default: WORKER_CONCURRENCY)")
         parser.add_argument("--queue", action="append", dest="queues", default=None,
-                            help="only this queue (reports, mail, domain_checks); may be repeated")
+                            help="only this queue (reports, mail, domain_checks, checkups); may "
+                                 "be repeated")
         parser.add_argument("--no-warm-up", action="store_true",
                             help="skip warming up the PDF renderer")
 
