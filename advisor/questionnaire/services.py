@@ -9,8 +9,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from advisor.advice import table as q
 from advisor.advice.engine import advise
-from advisor.models import Submission
+from advisor.funnel import counting
+from advisor.funnel.sources import Source
+from advisor.models import FunnelEvent, Submission
 from advisor.outbox.mail import (
     queue_advice_mail,
     queue_consultant_notification,
@@ -24,13 +27,15 @@ from advisor.reports.report import request_report
 @transaction.atomic
 def create_submission(
     *, answers: Mapping[str, str], contact: Mapping[str, Any], language: str,
-    idempotency_key: str | None = None,
+    idempotency_key: str | None = None, source: Source | None = None,
 ) -> Submission:
-    """Compute the advice for the answers and store it with the contact details and consent."""
+    """Compute the advice for the answers and store it with the contact details, consent
+    and where the visit came from."""
     advice = advise(answers)
     submission = Submission.from_advice(
         advice.as_dict(), contact=contact, language=language,
         consent_version=PRIVACY_STATEMENT_VERSION, idempotency_key=idempotency_key,
+        **(source or Source()).submission_fields(),
     )
     submission.save()
     # Same transaction: the consultant is told about every stored submission, and only those,
@@ -44,18 +49,32 @@ def create_submission(
     return submission
 
 
+def count_submission(*, submission: Submission, source: Source) -> None:
+    """The funnel's count of a stored questionnaire: submitted, and its contact step
+    completed. Here, with the row, so two requests at once count it once."""
+    day = timezone.localdate(submission.created_at)
+    for event, detail in ((FunnelEvent.SUBMITTED, ""),
+                          (FunnelEvent.STEP_COMPLETED, q.contact_step().name)):
+        counting.add(day=day, language=submission.language, event=event, detail=detail,
+                     source=source)
+
+
 def submit_questionnaire(
     *, idempotency_key: str, answers: Mapping[str, str], contact: Mapping[str, Any],
-    language: str,
+    language: str, source: Source | None = None,
 ) -> Submission:
     """The completed questionnaire, stored once per key: a double click, a resubmit or two
-    requests at once give the same submission and one set of mails. Returns the submission
-    whose result page the visitor goes to."""
+    requests at once give the same submission, one set of mails and one count in the
+    funnel. Returns the submission whose result page the visitor goes to."""
+    source = source or Source()
     try:
-        # A savepoint: a duplicate key undoes this attempt, its queued mails included.
+        # A savepoint: a duplicate key undoes this attempt, its queued mails and count included.
         with transaction.atomic():
-            return create_submission(answers=answers, contact=contact, language=language,
-                                     idempotency_key=idempotency_key)
+            submission = create_submission(answers=answers, contact=contact,
+                                           language=language, idempotency_key=idempotency_key,
+                                           source=source)
+            count_submission(submission=submission, source=source)
+            return submission
     except IntegrityError:
         # The unique key: another request stored this questionnaire first.
         existing = Submission.objects.filter(idempotency_key=idempotency_key).first()

@@ -11,5 +11,6 @@ urlpatterns = [
     path("advies/<str:token>/", views.result, name="result"),
     path("advies/<str:token>/delen/", views.share, name="share"),
     path("advies/<str:token>/rapport.pdf", views.report_pdf, name="report_pdf"),
+    path("advies/<str:token>/contact/<slug:kind>/", views.contact, name="contact"),
     path("privacy/", privacy, name="privacy"),
 ]

@@ -35,6 +35,8 @@ from redis.exceptions import RedisError
 
 from advisor.advice import table as q
 from advisor.advice.engine import asked_answers
+from advisor.funnel import visits
+from advisor.funnel.sources import landing_source
 from advisor.questionnaire.domain_check import domain_check_enabled
 from advisor.questionnaire.forms import wizard_forms
 from advisor.questionnaire.services import submit_questionnaire
@@ -136,6 +138,23 @@ class QuestionnaireView(NamedUrlSessionWizardView):
         self.keep(self.steps.current, form)
         return super().render_goto_step(goto_step, **kwargs)
 
+    def render_next_step(self, form: Form, **kwargs: Any) -> HttpResponse:
+        # The funnel: a step completed with Next; the first one starts the questionnaire.
+        if self.steps.current == self.steps.first:
+            visits.questionnaire_started(self.request, step=self.steps.current,
+                                         source=landing_source(self.request))
+        else:
+            visits.step_completed(self.request, step=self.steps.current)
+        return super().render_next_step(form, **kwargs)
+
+    def render(self, form: Form | None = None, **kwargs: Any) -> HttpResponse:
+        # The funnel: a step shown; or a contact form the bot checks refused.
+        if self.request.method == "GET":
+            visits.step_reached(self.request, step=self.steps.current)
+        elif getattr(form, "refused_as_bot", False):
+            visits.refused_as_bot(self.request)
+        return super().render(form, **kwargs)
+
     def render_done(self, form: Form, **kwargs: Any) -> HttpResponse:
         # Store on this POST, through the named-URL wizard's own "done" branch: its redirect
         # to the done address would store on a GET.
@@ -150,7 +169,9 @@ class QuestionnaireView(NamedUrlSessionWizardView):
             idempotency_key=self.storage.extra_data.get(SUBMISSION_KEY)
             or secrets.token_urlsafe(32),
             answers=answers, contact=contact, language=get_language(),
+            source=visits.visit_source(self.request),
         )
+        visits.questionnaire_submitted(self.request, step=self.steps.current)
         self.request.session[LAST_RESULT] = submission.token
         return redirect(submission)
 
@@ -167,6 +188,13 @@ class QuestionnaireView(NamedUrlSessionWizardView):
 
     def get_form_initial(self, step: str) -> dict[str, Any]:
         return self.storage.get_draft(step)
+
+    def get_context_data(self, form: Form, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(form=form, **kwargs)
+        # The first step's form posts the landing page's source back (there is no session yet).
+        first = self.steps.current == self.steps.first
+        context["source_query"] = landing_source(self.request).as_query() if first else ""
+        return context
 
     # -- Reading and keeping state -----------------------------------------------------------
 
