@@ -38,7 +38,7 @@ from advisor.backoffice import leads
 from advisor.consultant.branding import delete_replaced_logo
 from advisor.consultant.pricing import DEFAULT_PRICES, DEFAULT_PRICES_AS_OF
 from advisor.funnel.export import DIRECT
-from advisor.funnel.report import counted_values
+from advisor.funnel.report import CountedSources, counted_sources
 from advisor.models import (
     BOOKING_URL_HTTPS_ONLY,
     ConsultantProfile,
@@ -148,8 +148,14 @@ class DomainLevelFilter(FixedChoicesFilter):
         return [(state.value, state.label) for state in DOMAIN_LEVEL_ORDER]
 
 
-# Options from the funnel's counts (a few rows a day), never a DISTINCT over every lead.
+# Options from the funnel's counts, read once per page for the three filters.
 SOURCE_OPTIONS = 12
+
+
+def _counted_sources(request: HttpRequest) -> CountedSources:
+    if not hasattr(request, "_counted_sources"):
+        request._counted_sources = counted_sources(limit=SOURCE_OPTIONS)
+    return request._counted_sources
 
 
 class SourceFilter(admin.SimpleListFilter):
@@ -157,10 +163,10 @@ class SourceFilter(admin.SimpleListFilter):
     parameter_name = "source"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        sources = counted_values(field="source", limit=SOURCE_OPTIONS)
-        sites = counted_values(field="referrer", limit=SOURCE_OPTIONS, source="")
-        return [*((source, source) for source in sources),
-                *((leads.source_filter_value(source="", referrer=site), site) for site in sites),
+        counted = _counted_sources(request)
+        return [*((source, source) for source in counted.sources),
+                *((leads.source_filter_value(source="", referrer=site), site)
+                  for site in counted.sites),
                 (leads.DIRECT_SOURCE, DIRECT)]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -175,7 +181,7 @@ class MediumFilter(FixedChoicesFilter):
     field = "utm_medium"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [(value, value) for value in counted_values(field="medium", limit=SOURCE_OPTIONS)]
+        return [(value, value) for value in _counted_sources(request).media]
 
 
 class CampaignFilter(FixedChoicesFilter):
@@ -184,8 +190,7 @@ class CampaignFilter(FixedChoicesFilter):
     field = "utm_campaign"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [(value, value)
-                for value in counted_values(field="campaign", limit=SOURCE_OPTIONS)]
+        return [(value, value) for value in _counted_sources(request).campaigns]
 
 
 class FollowUpFilter(admin.SimpleListFilter):

@@ -47,7 +47,8 @@ def source_label(entry: dict[str, Any]) -> str:
 
 def percent(rate: float | None) -> str:
     """A rate as a percentage in the current language ("41,7" in Dutch); "" without one."""
-    return "" if rate is None else number_format(100 * rate, 1)
+    # Rounded here: number_format cuts decimals off (66.67 would show as 66,6).
+    return "" if rate is None else number_format(round(100 * rate, 1), 1)
 
 
 def as_json(report: dict[str, Any]) -> str:
