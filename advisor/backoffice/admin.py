@@ -175,22 +175,23 @@ class SourceFilter(admin.SimpleListFilter):
         return queryset
 
 
-class MediumFilter(FixedChoicesFilter):
+class CountedValuesFilter(FixedChoicesFilter):
+    """A campaign field, with the values that brought the most leads as its options."""
+
+    counted: str = ""  # the CountedSources list with the options
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [(value, value) for value in getattr(_counted_sources(request), self.counted)]
+
+
+class MediumFilter(CountedValuesFilter):
     title = _("campaign medium")
-    parameter_name = "medium"
-    field = "utm_medium"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [(value, value) for value in _counted_sources(request).media]
+    parameter_name, field, counted = "medium", "utm_medium", "media"
 
 
-class CampaignFilter(FixedChoicesFilter):
+class CampaignFilter(CountedValuesFilter):
     title = _("campaign")
-    parameter_name = "campaign"
-    field = "utm_campaign"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [(value, value) for value in _counted_sources(request).campaigns]
+    parameter_name, field, counted = "campaign", "utm_campaign", "campaigns"
 
 
 class FollowUpFilter(admin.SimpleListFilter):

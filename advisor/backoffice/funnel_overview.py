@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from advisor.backoffice.admin import as_download
-from advisor.backoffice.dashboard import Bar, svg_number
+from advisor.backoffice.dashboard import Bar, Column, svg_number
 from advisor.backoffice.leads import source_filter_value
 from advisor.funnel import export
 from advisor.funnel.export import TOTAL_LABELS, percent, source_label, step_label
@@ -58,17 +58,12 @@ class StepRow:
 
 
 @dataclass(frozen=True)
-class RateColumn:
-    label: str
+class RateColumn(Column):
+    """A column of the completion rate: `value` is the rate in whole percents."""
+
     started: int
     submitted: int
     rate: str  # "41,7" in Dutch; "" without starts
-    x: str
-    y: str
-    width: str
-    height: str
-    label_x: str
-    show_label: bool
 
 
 def _share(part: int, whole: int) -> int:
@@ -112,7 +107,7 @@ def rate_columns(report: dict[str, Any]) -> list[RateColumn]:
         submitted = sum(day["submitted"] for day in members)
         rate = min(submitted / started, 1) if started else 0
         columns.append(RateColumn(
-            label=label, started=started, submitted=submitted,
+            label=label, value=round(100 * rate), started=started, submitted=submitted,
             rate=percent(submitted / started) if started else "",
             x=svg_number(index * slot + slot * 0.15), y=svg_number(plot - plot * rate),
             width=svg_number(slot * 0.7), height=svg_number(plot * rate),
