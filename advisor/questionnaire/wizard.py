@@ -11,7 +11,9 @@ request; ``done()`` hands the cleaned data to one service. What this adds to for
   GET of the "done" address);
 - a step or question whose condition does not hold is skipped or left out. Conditions read
   the raw answers in the session, never the forms (formtools' recursion pitfall: a condition
-  that builds a form calls get_form_list, which evaluates the conditions again).
+  that builds a form calls get_form_list, which evaluates the conditions again);
+- the funnel (advisor/funnel) hears of a step completed, a step shown, a bot refused and the
+  submission, each a single call; the first step's form posts the visit's source back.
 """
 
 import logging
