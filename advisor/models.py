@@ -107,6 +107,16 @@ class Submission(models.Model):
     domain_checked_at = models.DateTimeField(_("domain checked at"), null=True, blank=True,
                                              editable=False)
 
+    # Where the visit that made this lead came from (advisor/funnel/sources.py): the landing
+    # address's campaign parameters and the referring site's host only; empty when unknown.
+    utm_source = models.CharField(_("campaign source"), max_length=64, blank=True,
+                                  editable=False)
+    utm_medium = models.CharField(_("campaign medium"), max_length=64, blank=True,
+                                  editable=False)
+    utm_campaign = models.CharField(_("campaign"), max_length=64, blank=True, editable=False)
+    referrer_host = models.CharField(_("referring site"), max_length=253, blank=True,
+                                     editable=False)
+
     # The consultant's follow-up, edited in the back office.
     status = models.CharField(_("follow-up status"), max_length=16, choices=FollowUpStatus,
                               default=FollowUpStatus.NEW)
@@ -135,6 +145,11 @@ class Submission(models.Model):
             models.Index(fields=["company"], name="submission_company_idx"),
             models.Index(fields=["domain_check_level", "created_at"],
                          name="submission_domain_level_idx"),
+            # The lead list's source filters (backoffice/admin.py).
+            models.Index(fields=["utm_source", "created_at"], name="submission_source_idx"),
+            models.Index(fields=["utm_medium", "created_at"], name="submission_medium_idx"),
+            models.Index(fields=["utm_campaign", "created_at"], name="submission_campaign_idx"),
+            models.Index(fields=["referrer_host", "created_at"], name="submission_referrer_idx"),
             # Privacy requests find a person's submissions by exact, case-insensitive address.
             models.Index(Lower("email"), name="submission_email_lower_idx"),
         ]
@@ -519,3 +534,52 @@ class CspReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directive} {self.blocked}"
+
+
+class FunnelEvent(models.TextChoices):
+    """What a visit did, as the funnel counts it (advisor/funnel; docs/funnel.md says exactly
+    when each is counted)."""
+
+    STARTED = "started", _("started the questionnaire")
+    STEP_REACHED = "step_reached", _("reached a step")
+    STEP_COMPLETED = "step_completed", _("completed a step")
+    SUBMITTED = "submitted", _("submitted the questionnaire")
+    RESULT_VIEWED = "result_viewed", _("opened the advice")
+    PDF_DOWNLOADED = "pdf_downloaded", _("downloaded the PDF")
+    SHARED = "shared", _("shared the advice")
+    CTA_CLICKED = "cta_clicked", _("used a contact button")
+
+
+class FunnelCount(models.Model):
+    """How many visits did one thing on one day: a number, never a visitor.
+
+    One row per day, language, event, detail (the step, or the contact button) and source;
+    incremented in place (advisor/funnel/counting.py). Holds nothing personal, so the
+    retention purge leaves it alone.
+    """
+
+    day = models.DateField(_("day"))
+    language = models.CharField(_("language"), max_length=8)
+    event = models.CharField(_("event"), max_length=16, choices=FunnelEvent)
+    detail = models.CharField(_("step or button"), max_length=32, blank=True)
+    # Filled for "started" and "submitted" only: conversion per source needs no more.
+    source = models.CharField(_("campaign source"), max_length=64, blank=True)
+    medium = models.CharField(_("campaign medium"), max_length=64, blank=True)
+    campaign = models.CharField(_("campaign"), max_length=64, blank=True)
+    referrer = models.CharField(_("referring site"), max_length=253, blank=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    # The unique key, in this order: its index also serves the queries of a period by day.
+    KEY = ("day", "language", "event", "detail", "source", "medium", "campaign", "referrer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "language", "event", "detail", "source",
+                                            "medium", "campaign", "referrer"],
+                                    name="one_funnel_count_per_key"),
+        ]
+        verbose_name = _("funnel count")
+        verbose_name_plural = _("funnel counts")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.language} {self.event} {self.detail}: {self.count}"

@@ -39,6 +39,8 @@ from advisor.advice.table import PLANS
 from advisor.backoffice import leads
 from advisor.consultant.branding import delete_replaced_logo
 from advisor.consultant.pricing import DEFAULT_PRICES, DEFAULT_PRICES_AS_OF
+from advisor.funnel.export import DIRECT
+from advisor.funnel.report import CountedSources, counted_sources
 from advisor.models import (
     BOOKING_URL_HTTPS_ONLY,
     CheckupReminder,
@@ -152,6 +154,52 @@ class DomainLevelFilter(FixedChoicesFilter):
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
         # At risk first: the consultant's best prospects.
         return [(state.value, state.label) for state in DOMAIN_LEVEL_ORDER]
+
+
+# Options from the funnel's counts, read once per page for the three filters.
+SOURCE_OPTIONS = 12
+
+
+def _counted_sources(request: HttpRequest) -> CountedSources:
+    if not hasattr(request, "_counted_sources"):
+        request._counted_sources = counted_sources(limit=SOURCE_OPTIONS)
+    return request._counted_sources
+
+
+class SourceFilter(admin.SimpleListFilter):
+    title = _("source")
+    parameter_name = "source"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        counted = _counted_sources(request)
+        return [*((source, source) for source in counted.sources),
+                *((leads.source_filter_value(source="", referrer=site), site)
+                  for site in counted.sites),
+                (leads.DIRECT_SOURCE, DIRECT)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value():
+            return leads.source_filter(queryset, value=self.value())
+        return queryset
+
+
+class CountedValuesFilter(FixedChoicesFilter):
+    """A campaign field, with the values that brought the most leads as its options."""
+
+    counted: str = ""  # the CountedSources list with the options
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [(value, value) for value in getattr(_counted_sources(request), self.counted)]
+
+
+class MediumFilter(CountedValuesFilter):
+    title = _("campaign medium")
+    parameter_name, field, counted = "medium", "utm_medium", "media"
+
+
+class CampaignFilter(CountedValuesFilter):
+    title = _("campaign")
+    parameter_name, field, counted = "campaign", "utm_campaign", "campaigns"
 
 
 class FollowUpFilter(admin.SimpleListFilter):
@@ -286,10 +334,11 @@ def changes_context(changes: AdviceChanges) -> dict[str, Any]:
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = ("company", "name", "sector_label", "team_size_label", "verdict_label",
-                    "plan_label", "domain_level", "submitted", "status", "follow_up")
+                    "plan_label", "domain_level", "source", "submitted", "status", "follow_up")
     list_display_links = ("company",)
     list_filter = (FollowUpFilter, "status", VerdictFilter, PlanFilter, SectorFilter,
-                   TeamSizeFilter, DomainLevelFilter, "created_at")
+                   TeamSizeFilter, DomainLevelFilter, SourceFilter, MediumFilter,
+                   CampaignFilter, "created_at")
     search_fields = ("company", "name", "email")
     search_help_text = _("Search by company, name or e-mail address.")
     # Only indexed columns: sorting 100,000 leads on anything else means a full sort.
@@ -308,7 +357,8 @@ class SubmissionAdmin(admin.ModelAdmin):
     view_on_site = False
     readonly_fields = ("company", "name", "email", "phone", "question", "advice_panel",
                        "checkup_panel", "answers_panel", "consent_panel", "link_panel",
-                       "domain_panel", "created_at")
+                       "domain_panel", "created_at", "utm_source", "utm_medium",
+                       "utm_campaign", "referrer_host")
     fieldsets = (
         (_("Follow-up"), {"fields": ("status", "next_follow_up", "notes")}),
         (_("Contact"), {"fields": ("company", "name", "email", "phone", "question",
@@ -317,6 +367,11 @@ class SubmissionAdmin(admin.ModelAdmin):
         (_("Yearly check-up"), {"fields": ("checkup_panel",)}),
         (_("E-mail domain"), {"fields": ("domain_panel",)}),
         (_("Answers"), {"fields": ("answers_panel",)}),
+        (_("Where the lead came from"), {
+            "fields": ("utm_source", "utm_medium", "utm_campaign", "referrer_host"),
+            "description": _("The campaign parameters of the address the visitor arrived at, "
+                             "and the website that linked to it. Empty: not known."),
+        }),
         (_("Consent"), {"fields": ("consent_panel",)}),
         (_("Share link"), {"fields": ("link_panel",)}),
     )
@@ -358,6 +413,10 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.display(description=_("domain"), ordering="domain_check_level")
     def domain_level(self, obj: Submission) -> str:
         return obj.get_domain_check_level_display() or "-"
+
+    @admin.display(description=_("source"))
+    def source(self, obj: Submission) -> str:
+        return leads.source_of(obj) or "-"
 
     @admin.display(description=_("submitted"), ordering="created_at")
     def submitted(self, obj: Submission) -> str:

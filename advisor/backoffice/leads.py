@@ -3,7 +3,6 @@
 Everything here reads stored submissions; the admin (admin.py) only wires it to pages.
 """
 
-import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from advisor.advice import table as q
 from advisor.advice.labels import answer_label, plan_label, verdict_label
+from advisor.lib.spreadsheet import excel_cell, excel_csv_lines
 from advisor.models import OPEN_STATUSES, Submission
 from advisor.reports.report import read_stored_report, report_download, report_filename
 
@@ -90,17 +90,36 @@ def link_status(submission: Submission, *, now: datetime) -> LinkStatus:
     return LinkStatus(LINK_EXPIRED if expiry <= now else LINK_ACTIVE, expiry)
 
 
+# --- Where a lead came from ---------------------------------------------------------------
+
+# The source filter's values: a campaign source as it is (it never contains ":" and never
+# starts with "-", advisor/funnel/sources.py), a referring site after "site:", or direct.
+SITE_PREFIX = "site:"
+DIRECT_SOURCE = "-"
+
+
+def source_filter_value(*, source: str, referrer: str) -> str:
+    """A lead's source as the lead list filters on it: the campaign source, else the
+    referring site, else direct."""
+    if source:
+        return source
+    return f"{SITE_PREFIX}{referrer}" if referrer else DIRECT_SOURCE
+
+
+def source_filter(queryset: QuerySet[Submission], *, value: str) -> QuerySet[Submission]:
+    if value == DIRECT_SOURCE:
+        return queryset.filter(utm_source="", referrer_host="")
+    if value.startswith(SITE_PREFIX):
+        return queryset.filter(utm_source="", referrer_host=value.removeprefix(SITE_PREFIX))
+    return queryset.filter(utm_source=value)
+
+
+def source_of(submission: Submission) -> str:
+    """One word for the lead list: the campaign source, else the referring site."""
+    return submission.utm_source or submission.referrer_host
+
+
 # --- CSV for Dutch Excel ------------------------------------------------------------------
-
-# Excel runs a cell that starts with one of these as a formula: a visitor could type one.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_DELIMITER = ";"  # Dutch Excel expects a semicolon: the comma is the decimal separator.
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 def csv_header() -> list[str]:
     return [
@@ -108,6 +127,7 @@ def csv_header() -> list[str]:
         _("Sector"), _("Team size"), _("Advice"), _("Clear advice"), _("Suggested plan"),
         _("Follow-up status"), _("Next follow-up"), _("Notes"), _("Question for the consultant"),
         _("Language"), _("Consent given at"), _("Privacy statement version"),
+        _("Campaign source"), _("Campaign medium"), _("Campaign"), _("Referring site"),
         *(str(question.label) for question in q.QUESTIONS.values()),
     ]
 
@@ -116,7 +136,7 @@ def csv_row(submission: Submission) -> list[str]:
     def when(moment: datetime) -> str:
         return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
-    return [_cell(value) for value in (
+    return [excel_cell(value) for value in (
         when(submission.created_at), submission.company, submission.name, submission.email,
         submission.phone, answer_label("sector", submission.sector),
         answer_label("team_size", submission.team_size), verdict_label(submission.verdict),
@@ -125,25 +145,16 @@ def csv_row(submission: Submission) -> list[str]:
         submission.next_follow_up.isoformat() if submission.next_follow_up else "",
         submission.notes, submission.question, submission.language,
         when(submission.consent_at), submission.consent_version,
+        submission.utm_source, submission.utm_medium, submission.utm_campaign,
+        submission.referrer_host,
         *(answer_label(key, submission.answers[key]) if key in submission.answers else ""
           for key in q.QUESTIONS),
     )]
 
 
-class _Echo:
-    """A file-like object whose write() returns the line: csv.writer output for streaming."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(submissions: Iterable[Submission]) -> Iterator[str]:
     """The leads as CSV for Dutch Excel: UTF-8 with a byte order mark, semicolons, labels."""
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    # The byte order mark tells Excel the file is UTF-8, so "Café Ærø" stays intact.
-    yield "\ufeff" + writer.writerow(csv_header())
-    for submission in submissions:
-        yield writer.writerow(csv_row(submission))
+    return excel_csv_lines(csv_header(), (csv_row(submission) for submission in submissions))
 
 
 def csv_filename(*, today: date) -> str:

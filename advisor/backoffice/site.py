@@ -119,18 +119,31 @@ class BackOfficeSite(OTPAdminSite):
     def get_urls(self) -> list[URLResolver | URLPattern]:
         return [
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+            path("dashboard/funnel-<str:kind>", self.admin_view(self.funnel_export_view),
+                 name="funnel_export"),
             *super().get_urls(),
         ]
 
     def dashboard_view(self, request: HttpRequest) -> HttpResponse:
         from advisor.backoffice.dashboard import dashboard_figures
+        from advisor.backoffice.funnel_overview import funnel_overview, period_days
 
+        today = timezone.localdate()
         context = {
             **self.each_context(request),
             "title": _("Dashboard"),
-            "figures": dashboard_figures(today=timezone.localdate()),
+            "figures": dashboard_figures(today=today),
+            "funnel": funnel_overview(days=period_days(request.GET.get("days")), today=today),
         }
         return TemplateResponse(request, "admin/dashboard.html", context)
+
+    def funnel_export_view(self, request: HttpRequest, kind: str) -> HttpResponse:
+        """The funnel of the chosen period as a file: per day or per source (CSV for Dutch
+        Excel), or everything as JSON (the shape of `manage.py funnel --json`)."""
+        from advisor.backoffice.funnel_overview import export_response, period_days
+
+        return export_response(kind=kind, days=period_days(request.GET.get("days")),
+                               today=timezone.localdate())
 
     def each_context(self, request: HttpRequest) -> dict[str, Any]:
         context = super().each_context(request)

@@ -2,7 +2,7 @@
 the separate opt-in to the yearly check-up with its own version and terms."""
 
 # Bump when the privacy statement's text changes: consent records which text was accepted.
-PRIVACY_STATEMENT_VERSION = "2026-12-03.1"
+PRIVACY_STATEMENT_VERSION = "2026-12-03.2"
 
 # The opt-in to the yearly check-up reminder (advisor/checkup) at the contact step. Its text
 # (questionnaire/forms.py, CHECKUP_CONSENT_LABEL and CHECKUP_CONSENT_HELP) names the two

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
@@ -235,6 +236,12 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         if domain_check:
             self.fields["email"].help_text = DOMAIN_CHECK_NOTICE
+
+    @property
+    def refused_as_bot(self) -> bool:
+        """The honeypot or the minimum fill time refused this (bound) form."""
+        return any(self.has_error(NON_FIELD_ERRORS, code)
+                   for code in ("honeypot", "too_fast"))
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()

@@ -9,8 +9,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from advisor.advice import table as q
 from advisor.advice.engine import advise
-from advisor.models import Submission
+from advisor.funnel import counting
+from advisor.funnel.sources import Source
+from advisor.models import FunnelEvent, Submission
 from advisor.outbox.mail import (
     queue_advice_mail,
     queue_consultant_notification,
@@ -25,16 +28,18 @@ from advisor.reports.report import request_report
 @transaction.atomic
 def create_submission(
     *, answers: Mapping[str, str], contact: Mapping[str, Any], language: str,
-    idempotency_key: str | None = None, previous: Submission | None = None,
+    idempotency_key: str | None = None, source: Source | None = None,
+    previous: Submission | None = None,
 ) -> Submission:
-    """Compute the advice for the answers and store it with the contact details and consent
-    (and the opt-in to the yearly check-up when ``contact["checkup"]`` is true); ``previous``
-    is the submission a check-up continues."""
+    """Compute the advice for the answers and store it with the contact details, consent
+    and where the visit came from (and the opt-in to the yearly check-up when
+    ``contact["checkup"]`` is true); ``previous`` is the submission a check-up continues."""
     advice = advise(answers)
     submission = Submission.from_advice(
         advice.as_dict(), contact=contact, language=language,
         consent_version=PRIVACY_STATEMENT_VERSION, idempotency_key=idempotency_key,
         previous=previous,
+        **(source or Source()).submission_fields(),
     )
     submission.save()
     if contact.get("checkup"):
@@ -51,20 +56,35 @@ def create_submission(
     return submission
 
 
+def count_submission(*, submission: Submission, source: Source) -> None:
+    """The funnel's count of a stored questionnaire: submitted, and its contact step
+    completed. Here, with the row, so two requests at once count it once."""
+    day = timezone.localdate(submission.created_at)
+    for event, detail in ((FunnelEvent.SUBMITTED, ""),
+                          (FunnelEvent.STEP_COMPLETED, q.contact_step().name)):
+        counting.add(day=day, language=submission.language, event=event, detail=detail,
+                     source=source)
+
+
 def submit_questionnaire(
     *, idempotency_key: str, answers: Mapping[str, str], contact: Mapping[str, Any],
-    language: str, continues: str | None = None,
+    language: str, source: Source | None = None, continues: str | None = None,
 ) -> Submission:
     """The completed questionnaire, stored once per key: a double click, a resubmit or two
-    requests at once give the same submission and one set of mails. Returns the submission
-    whose result page the visitor goes to. ``continues`` is the token of the check-up
-    reminder whose link started it: the new submission is linked to that one's."""
+    requests at once give the same submission, one set of mails and one count in the
+    funnel. Returns the submission whose result page the visitor goes to. ``continues`` is
+    the token of the check-up reminder whose link started it: the new submission is linked
+    to that one's."""
+    source = source or Source()
     try:
-        # A savepoint: a duplicate key undoes this attempt, its queued mails included.
+        # A savepoint: a duplicate key undoes this attempt, its queued mails and count included.
         with transaction.atomic():
-            return create_submission(answers=answers, contact=contact, language=language,
-                                     idempotency_key=idempotency_key,
-                                     previous=continued_submission(continues))
+            submission = create_submission(answers=answers, contact=contact,
+                                           language=language, idempotency_key=idempotency_key,
+                                           source=source,
+                                           previous=continued_submission(continues))
+            count_submission(submission=submission, source=source)
+            return submission
     except IntegrityError:
         # The unique key: another request stored this questionnaire first.
         existing = Submission.objects.filter(idempotency_key=idempotency_key).first()

@@ -15,5 +15,6 @@ urlpatterns = [
          name="result_checkup_stop"),
     path("controle/<str:token>/", views.checkup, name="checkup"),
     path("controle/<str:token>/stoppen/", views.checkup_stop, name="checkup_stop"),
+    path("advies/<str:token>/contact/<slug:kind>/", views.contact, name="contact"),
     path("privacy/", privacy, name="privacy"),
 ]

@@ -9,8 +9,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +28,9 @@ from django_ratelimit.decorators import ratelimit
 
 from advisor.advice import table as q
 from advisor.consultant.branding import get_branding
-from advisor.models import DomainCheckState, Submission
+from advisor.funnel.sources import landing_source
+from advisor.funnel.visits import result_event
+from advisor.models import DomainCheckState, FunnelEvent, Submission
 from advisor.questionnaire import checkup as checkups
 from advisor.questionnaire.forms import ShareForm
 from advisor.questionnaire.selectors import (
@@ -28,14 +39,18 @@ from advisor.questionnaire.selectors import (
     shares_left,
 )
 from advisor.questionnaire.services import ShareLimitReached, share_report
-from advisor.questionnaire.wizard import prefill
+from advisor.questionnaire.wizard import LAST_RESULT, prefill
 from advisor.reports.presenters import contact_actions, result_context
 from advisor.reports.report import FAILED, report_download, report_filename, report_state
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "advisor/home.html", {"steps": q.question_steps()})
+    # The start link hands on where the visit came from: there is no session to keep it in.
+    response = render(request, "advisor/home.html", {
+        "steps": q.question_steps(), "source_query": landing_source(request).as_query()})
+    patch_vary_headers(response, ["Referer"])
+    return response
 
 
 # The id of the result page's share section: a sent share lands there.
@@ -77,6 +92,22 @@ def private_report(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 PREPARING_REFRESH_SECONDS = 5
 
 
+def count_for_the_visitor(request: HttpRequest, submission: Submission, event: str,
+                          detail: str = "") -> None:
+    """The funnel counts what the visitor does on their own advice, in the browser that
+    completed the questionnaire; a colleague's or the consultant's visit counts nothing."""
+    if request.session.get(LAST_RESULT) == submission.token:
+        result_event(request, event=event, result=str(submission.pk), detail=detail)
+
+
+def counted_contact_actions(*, submission: Submission, actions: list[dict[str, str]]
+                            ) -> list[dict[str, str]]:
+    """The contact buttons through our own address (views.contact), which counts the click
+    and sends the browser on: no script needed."""
+    return [{**action, "href": reverse("advisor:contact", kwargs={
+        "token": submission.token, "kind": action["kind"]})} for action in actions]
+
+
 def _result_page(
     request: HttpRequest, submission: Submission, share_form: ShareForm | None = None,
     status: int = 200,
@@ -88,7 +119,8 @@ def _result_page(
         **result_context(submission),
         # Read once here; the page's lazy `branding` would read the profile a second time.
         "branding": branding,
-        "contact_actions": contact_actions(branding=branding, company=submission.company),
+        "contact_actions": counted_contact_actions(submission=submission, actions=contact_actions(
+            branding=branding, company=submission.company)),
         "share_form": share_form or ShareForm(),
         "shares_left": shares_left(submission),
         "pdf_state": pdf_state,
@@ -102,7 +134,29 @@ def _result_page(
 @private_report
 @require_GET
 def result(request: HttpRequest, token: str) -> HttpResponse:
-    return _result_page(request, shared_submission_or_404(token))
+    submission = shared_submission_or_404(token)
+    count_for_the_visitor(request, submission, FunnelEvent.RESULT_VIEWED)
+    return _result_page(request, submission)
+
+
+class ContactRedirect(HttpResponseRedirect):
+    # The phone and e-mail buttons lead to tel: and mailto:, which browsers hand to the app.
+    allowed_schemes = ["https", "http", "tel", "mailto"]
+
+
+@private_report
+@require_GET
+def contact(request: HttpRequest, token: str, kind: str) -> HttpResponse:
+    """A contact button under the advice: counted, then on to the booking page, the phone or
+    the e-mail program. private_report's Referrer-Policy keeps the token from the booking
+    site."""
+    submission = shared_submission_or_404(token)
+    actions = {action["kind"]: action["href"] for action in contact_actions(
+        branding=get_branding(), company=submission.company)}
+    if kind not in actions:
+        raise Http404
+    count_for_the_visitor(request, submission, FunnelEvent.CTA_CLICKED, detail=kind)
+    return ContactRedirect(actions[kind])
 
 
 def _share_rate(group: str, request: HttpRequest) -> str:
@@ -128,6 +182,7 @@ def share(request: HttpRequest, token: str) -> HttpResponse:
     except ShareLimitReached:
         form.add_error(None, SHARE_LIMIT_PER_REPORT)
         return _result_page(request, submission, share_form=form, status=429)
+    count_for_the_visitor(request, submission, FunnelEvent.SHARED)
     if len(recipients) == 1:
         sent = SHARE_SENT_ONE % {"address": recipients[0]}
     else:
@@ -147,6 +202,7 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponseBase:
     submission = shared_submission_or_404(token)
     download = report_download(submission=submission)
     if download.ready:
+        count_for_the_visitor(request, submission, FunnelEvent.PDF_DOWNLOADED)
         return FileResponse(
             submission.report_pdf.storage.open(download.name, "rb"), as_attachment=True,
             filename=report_filename(submission), content_type="application/pdf",

@@ -12,7 +12,9 @@ request; ``done()`` hands the cleaned data to one service. What this adds to for
 - a step or question whose condition does not hold is skipped or left out. Conditions read
   the raw answers in the session, never the forms (formtools' recursion pitfall: a condition
   that builds a form calls get_form_list, which evaluates the conditions again);
-- the yearly check-up's link starts a questionnaire with earlier answers (``prefill``).
+- the yearly check-up's link starts a questionnaire with earlier answers (``prefill``);
+- the funnel (advisor/funnel) hears of a step completed, a step shown, a bot refused and the
+  submission, each a single call; the first step's form posts the visit's source back.
 """
 
 import logging
@@ -36,6 +38,8 @@ from redis.exceptions import RedisError
 
 from advisor.advice import table as q
 from advisor.advice.engine import asked_answers
+from advisor.funnel import visits
+from advisor.funnel.sources import landing_source
 from advisor.questionnaire.checkup import Previous
 from advisor.questionnaire.domain_check import domain_check_enabled
 from advisor.questionnaire.forms import wizard_forms
@@ -140,6 +144,23 @@ class QuestionnaireView(NamedUrlSessionWizardView):
         self.keep(self.steps.current, form)
         return super().render_goto_step(goto_step, **kwargs)
 
+    def render_next_step(self, form: Form, **kwargs: Any) -> HttpResponse:
+        # The funnel: a step completed with Next; the first one starts the questionnaire.
+        if self.steps.current == self.steps.first:
+            visits.questionnaire_started(self.request, step=self.steps.current,
+                                         source=landing_source(self.request))
+        else:
+            visits.step_completed(self.request, step=self.steps.current)
+        return super().render_next_step(form, **kwargs)
+
+    def render(self, form: Form | None = None, **kwargs: Any) -> HttpResponse:
+        # The funnel: a step shown; or a contact form the bot checks refused.
+        if self.request.method == "GET":
+            visits.step_reached(self.request, step=self.steps.current)
+        elif getattr(form, "refused_as_bot", False):
+            visits.refused_as_bot(self.request)
+        return super().render(form, **kwargs)
+
     def render_done(self, form: Form, **kwargs: Any) -> HttpResponse:
         # Store on this POST, through the named-URL wizard's own "done" branch: its redirect
         # to the done address would store on a GET.
@@ -155,7 +176,9 @@ class QuestionnaireView(NamedUrlSessionWizardView):
             or secrets.token_urlsafe(32),
             answers=answers, contact=contact, language=get_language(),
             continues=self.storage.extra_data.get(CONTINUES),
+            source=visits.visit_source(self.request),
         )
+        visits.questionnaire_submitted(self.request, step=self.steps.current)
         self.request.session[LAST_RESULT] = submission.token
         return redirect(submission)
 
@@ -172,6 +195,13 @@ class QuestionnaireView(NamedUrlSessionWizardView):
 
     def get_form_initial(self, step: str) -> dict[str, Any]:
         return self.storage.get_draft(step)
+
+    def get_context_data(self, form: Form, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(form=form, **kwargs)
+        # The first step's form posts the landing page's source back (there is no session yet).
+        first = self.steps.current == self.steps.first
+        context["source_query"] = landing_source(self.request).as_query() if first else ""
+        return context
 
     # -- Reading and keeping state -----------------------------------------------------------
 

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from advisor.advice.engine import advise
 from advisor.advice.table import QUESTIONS
+from advisor.funnel.report import funnel_report
 from advisor.models import FollowUpStatus, Submission
 from tests.factories import make_lead
 
@@ -79,7 +80,7 @@ def test_clear_removes_earlier_demo_leads_and_nothing_else():
     real = make_lead(email="eva@praktijkjansen.nl")
     seed("--count", "30")
     output = seed("--count", "10", "--clear")
-    assert "Deleted 30 earlier demo leads" in output
+    assert "Deleted 30 earlier demo leads and" in output
     assert Submission.objects.count() == 11
     assert Submission.objects.filter(pk=real.pk).exists()
 
@@ -107,3 +108,32 @@ def test_each_answer_combination_is_advised_once_however_many_leads_share_it(mon
     assert Submission.objects.count() == 500
     assert len(calls) <= 20 * 2  # profiles x languages
     assert len({tuple(sorted(answers.items())) for answers in calls}) <= 20
+
+
+def test_demo_leads_come_from_several_sources_and_the_funnel_counts_their_visits():
+    seed("--count", "300")
+    leads = list(Submission.objects.all())
+    sources = Counter((lead.utm_source, lead.referrer_host) for lead in leads)
+    assert len(sources) >= 5
+    assert ("linkedin", "") in sources and ("", "www.google.com") in sources
+    today = timezone.localdate()
+    report = funnel_report(first_day=today - timedelta(days=366), last_day=today)
+    # Every demo lead is a submission in the funnel, on its own day, from its own source.
+    assert report["submitted"] == 300
+    per_day = Counter(timezone.localdate(lead.created_at).isoformat() for lead in leads)
+    assert {day["date"]: day["submitted"] for day in report["days"] if day["submitted"]} == \
+        dict(per_day)
+    # More visits started than sent it, and each step keeps at most what the one before it.
+    assert report["started"] > report["submitted"]
+    for entry in report["steps"]:
+        assert entry["reached"] >= entry["completed"]
+    assert report["steps"][-1]["completed"] == 300
+    assert all(source["started"] >= source["submitted"] for source in report["sources"])
+
+
+def test_clear_also_starts_the_funnel_afresh():
+    seed("--count", "20")
+    seed("--count", "5", "--clear")
+    today = timezone.localdate()
+    report = funnel_report(first_day=today - timedelta(days=366), last_day=today)
+    assert report["submitted"] == 5

@@ -91,7 +91,9 @@ class Visit:
 
 def _is_local(url: str) -> bool:
     parts = urlsplit(url)
-    return parts.scheme in {"data", "blob", "about"} or parts.hostname in LOOPBACK_HOSTS
+    # tel: and mailto: are handed to the phone or e-mail program, not fetched from anywhere.
+    return (parts.scheme in {"data", "blob", "about", "tel", "mailto"}
+            or parts.hostname in LOOPBACK_HOSTS)
 
 
 @pytest.fixture

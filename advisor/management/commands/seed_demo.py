@@ -1,13 +1,15 @@
 """Fill the database with realistic fake leads: `python manage.py seed_demo --count 1000`.
 
 Dutch company and person names (Faker nl_NL), varied answers, advice from the real engine,
-spread over the last year, with follow-up in every stage. For demos and benchmarks: 100,000
-leads take well under a minute on SQLite. Demo addresses end in ".example" (a domain that
-can never receive mail); `--clear` removes them again.
+spread over the last year, with follow-up in every stage and a source each, and the funnel's
+daily counts of their visits (and of the visits that left early). For demos and benchmarks:
+100,000 leads take well under a minute on SQLite. Demo addresses end in ".example" (a domain
+that can never receive mail); `--clear` removes them again.
 """
 
 import random
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +23,8 @@ from faker import Faker
 
 from advisor.advice import table as q
 from advisor.advice.engine import advise, asked_answers
-from advisor.models import FollowUpStatus, Submission
+from advisor.funnel.sources import Source
+from advisor.models import FollowUpStatus, FunnelCount, FunnelEvent, Submission
 from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
 
 DEMO_DOMAIN = ".example"
@@ -70,6 +73,28 @@ LATER_STATUSES = {
 RECENT_STATUSES = {FollowUpStatus.NEW: 60, FollowUpStatus.CONTACTED: 30,
                    FollowUpStatus.PROPOSAL_SENT: 10}
 OPEN = {FollowUpStatus.NEW, FollowUpStatus.CONTACTED, FollowUpStatus.PROPOSAL_SENT}
+
+
+# Where demo visits come from: (source, share of the visits, share of them that become a lead).
+DEMO_SOURCES = (
+    (Source(), 0.30, 0.40),
+    (Source(referrer="www.google.com"), 0.24, 0.34),
+    (Source(referrer="www.devries-it.nl"), 0.14, 0.52),  # the questionnaire embedded there
+    (Source("linkedin", "social", "voorjaar-2026"), 0.12, 0.28),
+    (Source("nieuwsbrief", "email", "december"), 0.08, 0.58),
+    (Source("google", "cpc", "zakelijke-mail"), 0.07, 0.22),
+    (Source(referrer="www.kvk.nl"), 0.05, 0.31),
+)
+# Where a visit that does not send the questionnaire leaves it (the step's name).
+DEMO_LEAVES_AT = {"business": 30, "email": 14, "planning": 12, "security": 9, "situation": 7,
+                  "current": 4, "contact": 24}
+# What a demo lead does with the advice; the contact buttons, of those who use one.
+DEMO_AFTER = {FunnelEvent.RESULT_VIEWED: 0.98, FunnelEvent.PDF_DOWNLOADED: 0.52,
+              FunnelEvent.SHARED: 0.13, FunnelEvent.CTA_CLICKED: 0.27}
+DEMO_BUTTONS = {"book": 55, "call": 28, "mail": 17}
+# Of the visits that leave early, the share that said what e-mail they have now (and so are
+# asked the conditional step about it).
+DEMO_CURRENT_SHARE = 0.7
 
 
 def _pick(rng: random.Random, weights: dict[str, float]) -> str:
@@ -138,7 +163,8 @@ class DemoLeads:
         return Submission.from_advice(advice, contact=contact, language=language,
                                       consent_version=PRIVACY_STATEMENT_VERSION,
                                       created_at=created, status=status,
-                                      next_follow_up=next_follow_up, notes=notes)
+                                      next_follow_up=next_follow_up, notes=notes,
+                                      **self.source().submission_fields())
 
     def _follow_up(self, created: datetime) -> tuple[str, Any, str]:
         rng = self.rng
@@ -150,6 +176,11 @@ class DemoLeads:
         notes = rng.choice(NOTES) if status != FollowUpStatus.NEW and rng.random() < 0.5 else ""
         return status, next_follow_up, notes
 
+    def source(self) -> Source:
+        """A lead's source: as common as its visits times their conversion."""
+        weights = [share * conversion for _source, share, conversion in DEMO_SOURCES]
+        return self.rng.choices([source for source, *_rest in DEMO_SOURCES], weights)[0]
+
     def batches(self, count: int, size: int) -> Iterator[list[Submission]]:
         while count > 0:
             batch = [self.lead() for _ in range(min(size, count))]
@@ -157,10 +188,65 @@ class DemoLeads:
             yield batch
 
 
+class DemoFunnel:
+    """The funnel's daily counts of the demo leads' visits, and of the visits around them that
+    left the questionnaire early (as many as each source's conversion implies)."""
+
+    def __init__(self, *, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.counts: Counter[tuple[str, ...]] = Counter()
+        self.conversion = {source: conversion for source, _share, conversion in DEMO_SOURCES}
+
+    def _add(self, day: str, language: str, event: str, detail: str = "",
+             source: Source | None = None) -> None:
+        sourced = source is not None and event in {FunnelEvent.STARTED, FunnelEvent.SUBMITTED}
+        self.counts[(day, language, event, detail,
+                     *(source.as_list() if sourced else ("", "", "", "")))] += 1
+
+    def _visit(self, day: str, language: str, source: Source, steps: list[str],
+               completed: int) -> None:
+        """A visit that reached steps[:completed + 1] and completed steps[:completed]."""
+        self._add(day, language, FunnelEvent.STARTED, source=source)
+        for index, step in enumerate(steps[:completed + 1]):
+            self._add(day, language, FunnelEvent.STEP_REACHED, step)
+            if index < completed:
+                self._add(day, language, FunnelEvent.STEP_COMPLETED, step)
+
+    def lead(self, lead: Submission) -> None:
+        rng = self.rng
+        day, language = timezone.localdate(lead.created_at).isoformat(), lead.language
+        source = Source.of_submission(lead)
+        steps = [step.name for step in q.STEPS if q.holds(step.condition, lead.answers)]
+        self._visit(day, language, source, steps, completed=len(steps))
+        self._add(day, language, FunnelEvent.SUBMITTED, source=source)
+        for event, share in DEMO_AFTER.items():
+            if rng.random() < share:
+                detail = _pick(rng, DEMO_BUTTONS) if event == FunnelEvent.CTA_CLICKED else ""
+                self._add(day, language, event, detail)
+        # The visits from the same source that did not become a lead.
+        conversion = self.conversion.get(source, 0.4)
+        left = (1 - conversion) / conversion
+        for _ in range(int(left) + (rng.random() < left % 1)):
+            asked = [step.name for step in q.STEPS
+                     if step.name != "current" or rng.random() < DEMO_CURRENT_SHARE]
+            leaves_at = _pick(rng, {name: weight for name, weight in DEMO_LEAVES_AT.items()
+                                    if name in asked})
+            self._visit(day, language, source, asked, completed=asked.index(leaves_at))
+
+    def store(self) -> int:
+        """Write the counts, replacing earlier demo counts of the same day and kind."""
+        rows = [FunnelCount(**dict(zip(FunnelCount.KEY, key, strict=True)), count=count)
+                for key, count in self.counts.items()]
+        FunnelCount.objects.bulk_create(rows, batch_size=2000, update_conflicts=True,
+                                        unique_fields=FunnelCount.KEY, update_fields=["count"])
+        return len(rows)
+
+
 class Command(BaseCommand):
     help = (
         "Create COUNT realistic fake leads (Dutch names, varied answers, real advice, spread "
-        "over the last year). Demo e-mail addresses end in .example; --clear removes them."
+        "over the last year), each with a source, and the funnel's counts of their visits. Demo "
+        "e-mail addresses end in .example; --clear removes them (and the funnel's counts)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -185,9 +271,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if options["clear"]:
             deleted, _ = Submission.objects.filter(email__endswith=DEMO_DOMAIN).delete()
-            self.stdout.write(f"Deleted {deleted} earlier demo leads.")
+            # The counts cannot tell demo visits from others: on a development database,
+            # start the funnel afresh too.
+            counts, _ = FunnelCount.objects.all().delete()
+            self.stdout.write(f"Deleted {deleted} earlier demo leads and {counts} funnel counts.")
         demo = DemoLeads(seed=options["seed"], profiles=min(options["profiles"],
                                                             max(options["count"], 1)))
+        funnel = DemoFunnel(seed=options["seed"])
         created = 0
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
@@ -196,14 +286,18 @@ class Command(BaseCommand):
         with transaction.atomic():
             for batch in demo.batches(options["count"], options["batch_size"]):
                 Submission.objects.bulk_create(batch, batch_size=options["batch_size"])
+                for lead in batch:
+                    funnel.lead(lead)
                 created += len(batch)
                 # With DEBUG on Django keeps every query's SQL: megabytes per batch here.
                 reset_queries()
+            funnel_rows = funnel.store()
         with connection.cursor() as cursor:
             # Fresh statistics, so the database picks the lead list's indexes right away.
             cursor.execute("ANALYZE")
         seconds = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Created {created} demo leads in {seconds:.1f} s "
-            f"({len(demo.advice_cache)} distinct advices computed)."
+            f"({len(demo.advice_cache)} distinct advices computed) and {funnel_rows} daily "
+            "funnel counts of their visits."
         ))
