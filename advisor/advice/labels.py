@@ -17,6 +17,11 @@ def answer_label(question: str, value: str) -> Promise | str:
         return value
 
 
+def question_label(question: str) -> Promise | str:
+    """The question as the visitor read it; the raw key if the table no longer has it."""
+    return q.QUESTIONS[question].label if question in q.QUESTIONS else question
+
+
 def short_answer_label(question: str, value: str) -> Promise | str:
     """The answer's short label, for narrow table columns (the table's ``short_label``)."""
     try:

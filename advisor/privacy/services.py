@@ -4,16 +4,18 @@ delete what is older than the retention period.
 What is stored about a person: their submissions (answers, advice, contact details, consent,
 the consultant's notes), the PDF report files, the outgoing mails (linked by foreign key to
 the submission they are about: the advice mail, shares and the consultant's notification;
-or sent to their address), and an unfinished questionnaire in a session (at most
-SESSION_COOKIE_AGE old). Mails are found by those links and by the exact address, never by
-searching mail texts; sessions by the keyed digest of the address (privacy/sessions.py),
-never by decoding every session.
+or sent to their address), the webhook deliveries to the consultant's CRM (linked to the
+submission; their payload holds the contact details), and an unfinished questionnaire in a
+session (at most SESSION_COOKIE_AGE old). Mails are found by those links and by the exact
+address, never by searching mail texts; sessions by the keyed digest of the address
+(privacy/sessions.py), never by decoding every session.
 """
 
 import calendar
+import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,7 +28,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from advisor.models import CspReport, OutgoingMail, Submission
+from advisor.models import CspReport, OutgoingMail, Submission, WebhookDelivery
 from advisor.privacy.sessions import SessionStore, sessions_holding
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ class Removed:
     files: int = 0
     mails: int = 0
     sessions: int = 0
+    crm_deliveries: int = 0
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -118,6 +121,12 @@ def export_personal_data(*, email: str) -> dict[str, Any]:
             for submission in submissions
         ],
         "mails": [_as_dict(mail, exclude={"headers"}) for mail in mails],
+        # What went to the consultant's CRM, with the payload as it was posted.
+        "crm_webhook_deliveries": [
+            {**_as_dict(delivery, exclude={"body"}), "payload": json.loads(delivery.body)}
+            for delivery in WebhookDelivery.objects.filter(submission__in=submissions)
+            .order_by("created_at", "pk")
+        ],
         "unfinished_questionnaires": [
             # Only the sessions found by the address's digest are decoded, for their content.
             {"expires_at": session.expire_date.isoformat(), "data": session.get_decoded()}
@@ -138,9 +147,10 @@ def _delete_files(names: Iterable[str]) -> int:
 
 
 def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[OutgoingMail]
-                        ) -> tuple[int, set[str], int]:
-    """Delete the submissions with their mails (foreign key) and the extra mails; returns
-    the counts and the report files to delete once the transaction has committed."""
+                        ) -> tuple[Removed, set[str]]:
+    """Delete the submissions with their mails and webhook deliveries (foreign key) and the
+    extra mails; returns the counts and the report files to delete once the transaction has
+    committed."""
     # Locked first: a report render finishing now either stores its file before this reads
     # the names (and it is deleted), or waits and then finds no row (and deletes its file).
     rows = list(queryset.select_for_update().values_list("pk", "report_pdf"))
@@ -149,24 +159,23 @@ def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[Ou
     mails, _counts = OutgoingMail.objects.filter(
         Q(submission__in=pks) | Q(pk__in=extra_mails.values("pk"))
     ).delete()
+    deliveries, _counts = WebhookDelivery.objects.filter(submission__in=pks).delete()
     count, _counts = Submission.objects.filter(pk__in=pks).delete()
     # The admin's change history names each lead ("Bakkerij Jansen (2026-11-29)"): it goes too.
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Submission),
                             object_id__in=[str(pk) for pk in pks]).delete()
-    return count, files, mails
+    return Removed(submissions=count, mails=mails, crm_deliveries=deliveries), files
 
 
 def erase_personal_data(*, email: str) -> Removed:
     """Delete everything stored about one e-mail address (AVG article 17): submissions,
-    their PDF files, the mails to the address or about its submissions, and an unfinished
-    questionnaire. Irreversible."""
+    their PDF files, the mails to the address or about its submissions, their webhook
+    deliveries, and an unfinished questionnaire. Irreversible."""
     with transaction.atomic():
-        submissions, files, mails = _delete_submissions(
-            submissions_of(email), extra_mails=_mails_to(email)
-        )
+        removed, files = _delete_submissions(submissions_of(email),
+                                             extra_mails=_mails_to(email))
         sessions, _counts = sessions_holding(email).delete()
-    removed = Removed(submissions=submissions, files=_delete_files(files), mails=mails,
-                      sessions=sessions)
+    removed = replace(removed, files=_delete_files(files), sessions=sessions)
     logger.info("Erased personal data on request: %s", removed)
     return removed
 
@@ -189,21 +198,25 @@ def _orphan_report_files(older_than: datetime) -> list[str]:
 
 
 def purge_expired(*, now: datetime | None = None, months: int | None = None) -> Removed:
-    """Delete what is older than the retention period: submissions with their PDF files and
-    the mails about them, every outbox mail from before the cutoff, report files nothing
-    points to, and expired sessions (unfinished questionnaires)."""
+    """Delete what is older than the retention period: submissions with their PDF files, the
+    mails and webhook deliveries about them, every outbox mail and webhook test event from
+    before the cutoff, report files nothing points to, and expired sessions (unfinished
+    questionnaires)."""
     now = now or timezone.now()
     cutoff = retention_cutoff(now=now, months=months)
     with transaction.atomic():
-        submissions, files, mails = _delete_submissions(
+        removed, files = _delete_submissions(
             Submission.objects.filter(created_at__lt=cutoff),
             extra_mails=OutgoingMail.objects.filter(created_at__lt=cutoff),
         )
+        tests, _counts = WebhookDelivery.objects.filter(submission__isnull=True,
+                                                        created_at__lt=cutoff).delete()
     file_count = _delete_files(files) + _delete_files(_orphan_report_files(now - ORPHAN_GRACE))
     sessions = _purge_expired_sessions(now)
     reports, _counts = CspReport.objects.filter(
         received_at__lt=now - timedelta(days=settings.CSP_REPORT_RETENTION_DAYS)).delete()
-    removed = Removed(submissions=submissions, files=file_count, mails=mails, sessions=sessions)
+    removed = replace(removed, files=file_count, sessions=sessions,
+                      crm_deliveries=removed.crm_deliveries + tests)
     logger.info("Retention purge (older than %s): %s; CSP reports %d",
                 cutoff.date().isoformat(), removed, reports)
     return removed

@@ -5,12 +5,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
+from advisor.privacy.consent import statement_version
+from advisor.webhooks.profile import crm_enabled
 
 
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
+    crm = crm_enabled()
     return render(request, "advisor/privacy.html", {
-        "privacy_version": PRIVACY_STATEMENT_VERSION,
+        "privacy_version": statement_version(crm=crm),
         "retention_months": settings.RETENTION_MONTHS,
+        "crm": crm,
     })
