@@ -580,10 +580,12 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
         (_("CRM webhook"), {
             "fields": ("webhook_enabled", "webhook_url", "webhook_on_new_lead",
                        "webhook_on_status_change", "webhook_secret_panel"),
-            "description": _("Each new lead, and each status change you make, is posted as "
-                             "JSON to your CRM, signed with the secret below (Standard "
-                             "Webhooks). Your CRM checks the signature, so nobody else can "
-                             "send it leads."),
+            "description": _("A webhook is a message this site sends to another system the "
+                             "moment something happens. Each new lead, and each status "
+                             "change you make, goes to your CRM as JSON (a common data "
+                             "format), signed with the secret below (Standard Webhooks). "
+                             "Your CRM checks the signature, so nobody else can send it "
+                             "leads."),
         }),
     )
     readonly_fields = ("webhook_secret_panel",)
@@ -736,7 +738,8 @@ RETRY_PLANNED = _("This delivery is already being retried; the next attempt is a
 def send_deliveries_again(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[WebhookDelivery]
 ) -> None:
-    queued = sum(send_webhook_again(delivery=delivery) for delivery in queryset.only("pk"))
+    queued = sum(send_webhook_again(delivery=delivery)
+                 for delivery in queryset.select_related(None).only("pk"))
     modeladmin.message_user(request, ngettext(
         "%(count)d delivery queued to be sent again, with the same webhook-id as before. "
         "Deliveries with a retry planned are left alone.",

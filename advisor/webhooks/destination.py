@@ -88,10 +88,12 @@ def connection_to(url: str) -> Connection:
     if parsed.scheme not in {"https", "http"} or not parsed.host:
         raise RefusedAddress(NOT_A_URL)
     host = parsed.host
+    allow_local = settings.WEBHOOK_ALLOW_LOCAL
+    if parsed.scheme == "http" and not allow_local:
+        raise RefusedAddress(HTTPS_ONLY, host=host)
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     addresses = _addresses(host, port)
     public = all(is_public(address) for address in addresses)
-    allow_local = settings.WEBHOOK_ALLOW_LOCAL
     if not public and not allow_local:
         refused = next(address for address in addresses if not is_public(address))
         raise RefusedAddress(NOT_PUBLIC, host=host, address=str(refused))

@@ -72,7 +72,7 @@ def test_a_crm_that_is_down_gets_the_lead_once_it_is_back(crm, receiver):
     waiting = the_delivery()
     assert (waiting.status, waiting.attempts, waiting.last_error) == (
         WebhookStatus.PENDING, 1, "ConnectError")
-    assert result_text(waiting) == "ConnectError (no connection)"
+    assert result_text(waiting) == "ConnectError (geen verbinding)"
     assert waiting.next_attempt_at > waiting.last_attempt_at  # a retry is planned
 
     receiver.start()
@@ -124,7 +124,7 @@ def test_a_refusal_is_final_and_never_retried(crm, receiver, status):
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == (
         WebhookStatus.FAILED, 1, status)
     assert len(receiver.received) == 1
-    assert result_text(delivery) == f"HTTP {status} (refused by the receiver)"
+    assert result_text(delivery) == f"HTTP {status} (geweigerd door de ontvanger)"
 
 
 @pytest.mark.parametrize("status", [408, 429])
@@ -163,7 +163,7 @@ def test_a_redirect_is_not_followed(crm, receiver):
     run_jobs_until(settled)
     delivery = the_delivery()
     assert (delivery.status, delivery.last_status_code) == (WebhookStatus.FAILED, 307)
-    assert result_text(delivery) == "HTTP 307 (redirects are not followed)"
+    assert result_text(delivery) == "HTTP 307 (doorverwijzingen worden niet gevolgd)"
 
 
 def test_a_certificate_the_site_does_not_trust_is_a_clear_error(crm, receiver, settings):
@@ -174,7 +174,7 @@ def test_a_certificate_the_site_does_not_trust_is_a_clear_error(crm, receiver, s
                                                       "SSLCertVerificationError")
     assert receiver.received == []
     assert result_text(delivery) == (
-        "SSLCertVerificationError (its certificate was not accepted)")
+        "SSLCertVerificationError (het certificaat werd niet geaccepteerd)")
 
 
 def test_a_host_name_is_checked_against_the_certificate_and_reaches_the_crm(receiver):
