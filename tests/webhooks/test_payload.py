@@ -34,11 +34,17 @@ def payload_of(delivery: WebhookDelivery) -> dict:
 
 
 @pytest.fixture
-def lead_sent(receiver, settings, django_capture_on_commit_callbacks):
+def unposted(django_capture_on_commit_callbacks):
+    """Events are written, their jobs not deferred (no commit callbacks run)."""
+    return lambda: django_capture_on_commit_callbacks(execute=False)
+
+
+@pytest.fixture
+def lead_sent(receiver, settings, unposted):
     """A new lead in English, its lead.created written (not posted: no commit callbacks run)."""
     settings.SITE_URL = "https://advies.example.nl"
     connect_crm(receiver)
-    with django_capture_on_commit_callbacks(execute=False):
+    with unposted():
         lead = create_submission(answers=FLAT, contact=CONTACT, language="en")
     return lead, WebhookDelivery.objects.get()
 
@@ -79,8 +85,8 @@ def test_answers_and_advice_are_labelled_in_dutch_whatever_the_visitors_language
 
 
 @pytest.mark.django_db
-def test_a_status_change_carries_the_old_and_the_new_status(crm, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False):
+def test_a_status_change_carries_the_old_and_the_new_status(crm, unposted):
+    with unposted():
         lead = create_submission(answers=FLAT, contact=CONTACT, language="nl")
         lead.status = FollowUpStatus.PROPOSAL_SENT
         lead.save()
@@ -104,8 +110,8 @@ def test_a_lead_whose_statement_did_not_name_the_crm_is_never_sent(crm):
 
 
 @pytest.mark.django_db
-def test_the_test_event_has_the_shape_of_a_lead_and_nobodys_data(crm, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False):
+def test_the_test_event_has_the_shape_of_a_lead_and_nobodys_data(crm, unposted):
+    with unposted():
         delivery = queue_test_event()
     payload = payload_of(delivery)
     assert (payload["type"], delivery.submission) == ("webhook.test", None)
@@ -114,12 +120,12 @@ def test_the_test_event_has_the_shape_of_a_lead_and_nobodys_data(crm, django_cap
 
 
 @pytest.mark.django_db
-def test_the_readme_example_has_the_keys_of_a_real_payload(receiver, django_capture_on_commit_callbacks):
+def test_the_readme_example_has_the_keys_of_a_real_payload(receiver, unposted):
     text = README.read_text()
     section = text[text.index("## CRM webhook"):]
     example = json.loads(re.search(r"```json\n(.*?)\n```", section, re.S).group(1))
     connect_crm(receiver)
-    with django_capture_on_commit_callbacks(execute=False):
+    with unposted():
         lead = create_submission(answers=FLAT, contact=CONTACT, language="nl")
         lead.status = FollowUpStatus.CONTACTED
         queue_status_changed(submission=lead, old_status=FollowUpStatus.NEW)
