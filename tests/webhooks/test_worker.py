@@ -8,8 +8,12 @@ import signal
 import pytest
 
 from advisor.webhooks.signing import new_secret
-from tests.queue.test_workers import SUBMIT, jobs_left, stack, wait_for  # noqa: F401
+from tests.queue import test_workers
+from tests.queue.test_workers import SUBMIT, jobs_left, wait_for
 from tests.webhook_receiver import Answer, LoopbackReceiver
+
+# A migrated PostgreSQL database of its own, and workers on it (tests/queue/test_workers.py).
+stack = test_workers.stack
 
 CONNECT = """
 from advisor.models import ConsultantProfile
@@ -35,8 +39,8 @@ def worker_env(webhook_ca, **extra: str) -> dict[str, str]:
             "WEBHOOK_ALLOW_LOCAL": "true", "WEBHOOK_CA_BUNDLE": str(webhook_ca[1]), **extra}
 
 
-def delivery(stack) -> tuple:
-    rows = stack.query("SELECT status, attempts, last_error, webhook_id "
+def delivery(database) -> tuple:
+    rows = database.query("SELECT status, attempts, last_error, webhook_id "
                        "FROM advisor_webhookdelivery")
     return rows[0] if rows else (None, 0, "", "")
 
@@ -80,7 +84,7 @@ def test_a_worker_killed_mid_post_loses_nothing_and_the_crm_processes_the_lead_o
     wait_for(lambda: delivery(stack)[0] == "delivered", what="the second worker's post",
              seconds=120)
     wait_for(lambda: not jobs_left(stack), what="the queue to empty", seconds=120)
-    status, attempts, _error, webhook_id = delivery(stack)
+    _status, attempts, _error, webhook_id = delivery(stack)
     assert crm.ids() == [webhook_id, webhook_id]
     assert list(crm.processed) == [webhook_id]
     assert attempts == 1
