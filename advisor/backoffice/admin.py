@@ -543,7 +543,10 @@ class ConsultantProfileForm(forms.ModelForm):
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"}),
                    "accent_color": forms.TextInput(attrs={"type": "color"}),
                    # Django 6.1 puts this input in a fieldset whose legend does not label it.
-                   "logo": forms.ClearableFileInput(attrs={"aria-label": _("logo")})}
+                   "logo": forms.ClearableFileInput(attrs={"aria-label": _("logo")}),
+                   # A plain input, not the admin's "currently: <link>": the address is for
+                   # the site to post to, not a page to open (and it may hold a token).
+                   "webhook_url": forms.URLInput(attrs={"class": "vURLField"})}
         # Any malformed address gets the message that says what a good one looks like.
         error_messages = {"booking_url": {"invalid": BOOKING_URL_HTTPS_ONLY},
                           "webhook_url": {"invalid": WEBHOOK_URL_MESSAGES[NOT_A_URL]}}
@@ -799,7 +802,9 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def payload(self, obj: WebhookDelivery) -> SafeString:
         # The JSON as posted, laid out for reading.
         pretty = json.dumps(json.loads(obj.body), ensure_ascii=False, indent=2)
-        return format_html('<pre class="webhook-payload">{}</pre>', pretty)
+        # Focusable, so a keyboard can scroll it (WCAG 2.1.1).
+        return format_html('<pre class="webhook-payload" tabindex="0" role="region" '
+                           'aria-label="{}">{}</pre>', _("payload"), pretty)
 
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
