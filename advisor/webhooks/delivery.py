@@ -210,12 +210,16 @@ def deliver(*, delivery_id: int, retries_done: int) -> str:
 
 class WebhookRetry(BaseRetryStrategy):
     """Retry temporary failures at the moment deliver() planned; it gives up by itself after
-    WEBHOOK_MAX_RETRIES retries, marking the delivery failed."""
+    WEBHOOK_MAX_RETRIES retries, marking the delivery failed. Anything else that went wrong
+    (the database was away, say) left the delivery waiting as it was: tried again on the same
+    schedule, so it is not left waiting without a job."""
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
-        if not isinstance(exception, TemporaryWebhookFailure):
+        if isinstance(exception, TemporaryWebhookFailure):
+            return RetryDecision(retry_at=exception.retry_at)
+        if job.attempts >= settings.WEBHOOK_MAX_RETRIES:
             return None
-        return RetryDecision(retry_at=exception.retry_at)
+        return RetryDecision(retry_at=timezone.now() + retry_delay(job.attempts))
 
 
 def result_text(delivery: WebhookDelivery) -> str:

@@ -277,3 +277,22 @@ def test_delivering_an_erased_lead_posts_nothing(crm, receiver):
     receiver.start()
     run_due_jobs()
     assert receiver.received == []
+
+
+def test_a_delivery_that_broke_off_for_another_reason_is_tried_again(crm, receiver, monkeypatch):
+    # The database (say) went away in the middle: the delivery is still waiting, and its job
+    # must not end there.
+    calls = []
+    real_post = webhook_delivery.post
+
+    def flaky_post(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("connection to the database lost")
+        return real_post(*args, **kwargs)
+
+    monkeypatch.setattr(webhook_delivery, "post", flaky_post)
+    a_new_lead()
+    assert the_delivery().status == WebhookStatus.PENDING
+    run_jobs_until(delivered)
+    assert len(receiver.processed) == 1

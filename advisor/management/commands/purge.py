@@ -27,5 +27,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Deleted everything from before {cutoff:%Y-%m-%d}: {removed.submissions} "
             f"submissions, {removed.files} files, {removed.mails} mails, "
-            f"{removed.sessions} expired sessions."
+            f"{removed.crm_deliveries} CRM webhook deliveries, {removed.sessions} expired "
+            "sessions."
         )
