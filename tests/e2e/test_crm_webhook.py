@@ -12,7 +12,7 @@ from advisor.models import FollowUpStatus, Submission, WebhookStatus
 from advisor.questionnaire.services import create_submission
 from tests.conftest import ANSWERS
 from tests.e2e import test_consultant
-from tests.e2e.conftest import LAPTOP, Visit
+from tests.e2e.conftest import LAPTOP, PHONE, Visit
 from tests.factories import PASSWORD
 from tests.webhooks import conftest as webhook_fixtures
 
@@ -92,3 +92,16 @@ def test_the_consultant_connects_the_crm_and_sees_what_was_delivered(visit, cons
     assert set(lead.webhook_deliveries.values_list("status", flat=True)) == {
         WebhookStatus.DELIVERED}
     assert Submission.objects.get().status == FollowUpStatus.CONTACTED
+
+
+def test_the_visitor_reads_in_the_privacy_statement_that_the_details_go_to_the_crm(visit,
+                                                                                     receiver):
+    webhook_fixtures.connect_crm(receiver)
+    v: Visit = visit("crm-webhook-privacy-phone-nl", viewport=PHONE, locale="nl-NL")
+    v.goto("/privacy/")
+    section = v.page.get_by_role("heading", name="Je gegevens in ons klantsysteem (CRM)")
+    expect(section).to_be_visible()
+    expect(v.page.locator("main")).to_contain_text("verwerkersovereenkomst")
+    expect(v.page.locator("main")).to_contain_text("+crm")
+    assert v.no_horizontal_scroll()
+    v.check("privacy")
