@@ -81,7 +81,7 @@ class Submission(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     question = models.TextField(_("question for the consultant"), max_length=2000, blank=True)
     consent_at = models.DateTimeField(_("consent given at"))
-    consent_version = models.CharField(_("privacy statement version"), max_length=16)
+    consent_version = models.CharField(_("privacy statement version"), max_length=32)
 
     # Set by the questionnaire's final step so a double POST stores one submission.
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True,
@@ -289,6 +289,62 @@ class CheckupReminder(models.Model):
         return f"{self._meta.verbose_name} #{self.pk}"
 
 
+class WebhookEvent(models.TextChoices):
+    """The event types of the CRM webhook: the ``type`` of each payload (README "CRM webhook")."""
+
+    LEAD_CREATED = "lead.created", _("new lead")
+    LEAD_STATUS_CHANGED = "lead.status_changed", _("status changed")
+    TEST = "webhook.test", _("test event")
+
+
+class WebhookStatus(models.TextChoices):
+    PENDING = "pending", _("being sent")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+
+
+class WebhookDelivery(models.Model):
+    """One event for the consultant's CRM, written in the transaction of what it is about and
+    posted by a job (advisor/webhooks), with retries, until the receiver accepts it.
+
+    Linked by foreign key to its lead, so erasure and the retention purge delete it with the
+    lead: the body holds the lead's personal data.
+    """
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="webhook_deliveries", verbose_name=_("lead"),
+        help_text=_("Empty only for a test event."),
+    )
+    event = models.CharField(_("event"), max_length=32, choices=WebhookEvent)
+    # Fixed when the event is written: every attempt and every resend carries the same
+    # webhook-id, so the receiver can recognise one it has already processed.
+    webhook_id = models.CharField(_("webhook-id"), max_length=64, unique=True)
+    # The JSON payload exactly as posted (made when the event happened).
+    body = models.TextField(_("payload"))
+    status = models.CharField(_("status"), max_length=16, choices=WebhookStatus,
+                              default=WebhookStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The receiver's HTTP status and the error class only: never the response body, which
+    # could echo the lead's details.
+    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True,
+                                                        blank=True)
+    last_error = models.CharField(_("last error"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="webhook_status_idx")]
+        verbose_name = _("CRM webhook delivery")
+        verbose_name_plural = _("CRM webhook deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} #{self.pk}"
+
+
 # --- The consultant's profile: branding and prices, edited in the back office ---
 
 # The one colour default and the one validator: the profile's fields, settings.BRANDING
@@ -430,6 +486,25 @@ class ConsultantProfile(models.Model):
         default=BillingTerm.ANNUAL_YEARLY,
         help_text=_("The term your prices are for; every estimate states it."),
     )
+    # The CRM webhook (advisor/webhooks, README "CRM webhook").
+    webhook_enabled = models.BooleanField(
+        _("send leads to my CRM"), default=False,
+        help_text=_("Post each new lead, and each status change you make, to the address "
+                    "below. The privacy statement then tells visitors so."),
+    )
+    webhook_url = models.URLField(
+        _("webhook address"), max_length=500, blank=True,
+        help_text=_("The address your CRM (or a tool such as Zapier or Make) gives you for "
+                    "incoming webhooks, starting with https://."),
+    )
+    webhook_on_new_lead = models.BooleanField(_("send new leads"), default=True)
+    webhook_on_status_change = models.BooleanField(_("send status changes"), default=True)
+    # Standard Webhooks secrets ("whsec_" + base64), made by the site, never typed. After a
+    # new one is made, the previous one still signs for a day, so the CRM can switch over.
+    webhook_secret = models.CharField(_("signing secret"), max_length=100, blank=True,
+                                      editable=False)
+    webhook_previous_secret = models.CharField(max_length=100, blank=True, editable=False)
+    webhook_secret_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:

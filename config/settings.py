@@ -132,7 +132,8 @@ if TASKS_IN_PROCESS:
 PROCRASTINATE_ON_APP_READY = "advisor.queue.app.on_app_ready"
 # Each room's tasks.py holds its jobs; every process imports them all.
 PROCRASTINATE_IMPORT_PATHS = ["advisor.queue.tasks", "advisor.outbox.tasks",
-                              "advisor.reports.tasks", "advisor.questionnaire.tasks"]
+                              "advisor.reports.tasks", "advisor.questionnaire.tasks",
+                              "advisor.webhooks.tasks"]
 PROCRASTINATE_WORKER_DEFAULTS = {
     # Jobs at the same time per worker process; PDFs are rendered one per job.
     "concurrency": int(os.environ.get("WORKER_CONCURRENCY", "2")),
@@ -357,6 +358,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # procrastinate announces its task registration on every start.
         "procrastinate.blueprints": {"level": "WARNING"},
+        # httpx logs every request's URL at INFO: a CRM's webhook address can hold a token.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }
 
@@ -462,3 +466,22 @@ DOMAIN_CHECK_NAMESERVERS = env_list("DOMAIN_CHECK_NAMESERVERS", "")
 # Seconds per DNS look-up, and for the whole check: a slow DNS makes findings "unknown".
 DOMAIN_CHECK_TIMEOUT = float(os.environ.get("DOMAIN_CHECK_TIMEOUT", "2"))
 DOMAIN_CHECK_BUDGET = float(os.environ.get("DOMAIN_CHECK_BUDGET", "6"))
+
+# --- CRM webhook (advisor/webhooks, README "CRM webhook"): leads posted to the consultant's CRM ---
+# Seconds to connect, and to wait for each part of the answer, per attempt.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+# A delivery the receiver did not take is tried again after 30 s, 1, 2, 4 ... minutes, at most
+# WEBHOOK_RETRY_MINUTES apart, WEBHOOK_MAX_RETRIES times (about a day); then it stays failed
+# in the back office, with "send again".
+WEBHOOK_RETRY_MINUTES = int(os.environ.get("WEBHOOK_RETRY_MINUTES", "60"))
+WEBHOOK_MAX_RETRIES = int(os.environ.get("WEBHOOK_MAX_RETRIES", "30"))
+WEBHOOK_RETRY_BASE_SECONDS = 30.0  # the first wait; tests shorten it
+# Development and tests only: also post to loopback and private addresses (and there over
+# plain http), e.g. a receiver on this machine. Production posts to public https addresses
+# only, so a stolen staff login cannot probe the site's own network (SSRF).
+WEBHOOK_ALLOW_LOCAL = env_bool("WEBHOOK_ALLOW_LOCAL", False)
+if WEBHOOK_ALLOW_LOCAL and not DEBUG:
+    raise ImproperlyConfigured("WEBHOOK_ALLOW_LOCAL=true is only allowed when DEBUG is on.")
+# A CA bundle (PEM file) to check the CRM's certificate with instead of the public ones, for a
+# CRM with a certificate of your own CA (and the tests' throwaway CA). Empty: public CAs.
+WEBHOOK_CA_BUNDLE = os.environ.get("WEBHOOK_CA_BUNDLE", "")

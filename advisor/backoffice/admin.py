@@ -1,5 +1,6 @@
 """The consultant's back office: leads, reports, follow-up, and the profile with branding."""
 
+import json
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -51,6 +52,8 @@ from advisor.models import (
     OutgoingMail,
     PlanPrice,
     Submission,
+    WebhookDelivery,
+    WebhookStatus,
 )
 from advisor.outbox.delivery import send_again
 from advisor.questionnaire import checkup as checkups
@@ -66,6 +69,18 @@ from advisor.reports.report import (
     report_download,
     report_filename,
 )
+from advisor.webhooks.delivery import result_text
+from advisor.webhooks.destination import MESSAGES as WEBHOOK_URL_MESSAGES
+from advisor.webhooks.destination import NOT_A_URL, RefusedAddress, connection_to
+from advisor.webhooks.events import (
+    queue_status_changed,
+    queue_test_event,
+    told_about_crm,
+)
+from advisor.webhooks.events import (
+    send_again as send_webhook_again,
+)
+from advisor.webhooks.profile import crm_enabled, ensure_secret, replace_secret
 
 SELECT_ONE_LEAD = _(
     "Select exactly one lead to download its PDF; for several, use the ZIP download."
@@ -357,8 +372,8 @@ class SubmissionAdmin(admin.ModelAdmin):
     view_on_site = False
     readonly_fields = ("company", "name", "email", "phone", "question", "advice_panel",
                        "checkup_panel", "answers_panel", "consent_panel", "link_panel",
-                       "domain_panel", "created_at", "utm_source", "utm_medium",
-                       "utm_campaign", "referrer_host")
+                       "domain_panel", "webhook_panel", "created_at", "utm_source",
+                       "utm_medium", "utm_campaign", "referrer_host")
     fieldsets = (
         (_("Follow-up"), {"fields": ("status", "next_follow_up", "notes")}),
         (_("Contact"), {"fields": ("company", "name", "email", "phone", "question",
@@ -374,10 +389,18 @@ class SubmissionAdmin(admin.ModelAdmin):
         }),
         (_("Consent"), {"fields": ("consent_panel",)}),
         (_("Share link"), {"fields": ("link_panel",)}),
+        (_("CRM webhook"), {"fields": ("webhook_panel",)}),
     )
 
     class Media:
         css = {"all": ("css/admin.css",)}
+
+    def save_model(self, request: HttpRequest, obj: Submission, form: Any,
+                   change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data:
+            # In the admin's transaction: the CRM hears of the change only if it is saved.
+            queue_status_changed(submission=obj, old_status=form.initial["status"])
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Submission]:
         queryset = super().get_queryset(request)
@@ -475,6 +498,20 @@ class SubmissionAdmin(admin.ModelAdmin):
                                  .order_by("created_at")),
             "changes": changes_context(advice_changes(previous.advice, obj.advice))
             if previous else None,
+        })
+
+    @admin.display(description=_("CRM webhook"))
+    def webhook_panel(self, obj: Submission) -> SafeString:
+        deliveries = list(obj.webhook_deliveries.order_by("-created_at")[:WEBHOOK_PANEL_ROWS])
+        return render_to_string("admin/advisor/submission/_webhook.html", {
+            "deliveries": [{"delivery": delivery, "result": result_text(delivery),
+                            "resend_url": reverse("admin:advisor_webhookdelivery_send_again",
+                                                  args=[delivery.pk]) + "?back=lead"}
+                           for delivery in deliveries],
+            "told_about_crm": told_about_crm(obj),
+            "crm_enabled": crm_enabled(),
+            "all_url": reverse("admin:advisor_webhookdelivery_changelist")
+            + f"?submission__id__exact={obj.pk}",
         })
 
     @admin.display(description=_("Share link"))
@@ -603,19 +640,44 @@ class PlanPriceInline(admin.TabularInline):
         return len(PLANS) - obj.prices.count()
 
 
+WEBHOOK_URL_NEEDED = _("Enter the webhook address your CRM gives you, or switch the webhook "
+                       "off.")
+WEBHOOK_TEST_NEEDS_ADDRESS = _("Save a webhook address first; the test event goes to the saved "
+                               "address.")
+
+
 class ConsultantProfileForm(forms.ModelForm):
     class Meta:
         model = ConsultantProfile
         fields = ("consultant_name", "company_name", "email", "phone", "website", "booking_url",
                   "kvk", "logo", "primary_color", "accent_color", "prices_as_of", "billing_term",
-                  "domain_check_enabled")
+                  "domain_check_enabled", "webhook_enabled", "webhook_url",
+                  "webhook_on_new_lead", "webhook_on_status_change")
         # The browser's own colour picker; the model still checks the value is #rrggbb.
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"}),
                    "accent_color": forms.TextInput(attrs={"type": "color"}),
                    # Django 6.1 puts this input in a fieldset whose legend does not label it.
-                   "logo": forms.ClearableFileInput(attrs={"aria-label": _("logo")})}
+                   "logo": forms.ClearableFileInput(attrs={"aria-label": _("logo")}),
+                   # A plain input, not the admin's "currently: <link>": the address is for
+                   # the site to post to, not a page to open (and it may hold a token).
+                   "webhook_url": forms.URLInput(attrs={"class": "vURLField"})}
         # Any malformed address gets the message that says what a good one looks like.
-        error_messages = {"booking_url": {"invalid": BOOKING_URL_HTTPS_ONLY}}
+        error_messages = {"booking_url": {"invalid": BOOKING_URL_HTTPS_ONLY},
+                          "webhook_url": {"invalid": WEBHOOK_URL_MESSAGES[NOT_A_URL]}}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        url = cleaned.get("webhook_url")
+        if url:
+            # https and a public address (advisor/webhooks/destination.py), checked now so
+            # the consultant hears of a typo here rather than from a failed delivery.
+            try:
+                connection_to(url)
+            except RefusedAddress as refused:
+                self.add_error("webhook_url", refused.message)
+        elif cleaned.get("webhook_enabled") and "webhook_url" not in self.errors:
+            self.add_error("webhook_url", WEBHOOK_URL_NEEDED)
+        return cleaned
 
 
 @admin.register(ConsultantProfile)
@@ -632,7 +694,18 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
         }),
         (_("Prices"), {"fields": ("prices_as_of", "billing_term")}),
         (_("Domain check"), {"fields": ("domain_check_enabled",)}),
+        (_("CRM webhook"), {
+            "fields": ("webhook_enabled", "webhook_url", "webhook_on_new_lead",
+                       "webhook_on_status_change", "webhook_secret_panel"),
+            "description": _("A webhook is a message this site sends to another system the "
+                             "moment something happens. Each new lead, and each status "
+                             "change you make, goes to your CRM as JSON (a common data "
+                             "format), signed with the secret below (Standard Webhooks). "
+                             "Your CRM checks the signature, so nobody else can send it "
+                             "leads."),
+        }),
     )
+    readonly_fields = ("webhook_secret_panel",)
 
     class Media:
         css = {"all": ("css/admin.css",)}
@@ -642,6 +715,50 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("signing secret"))
+    def webhook_secret_panel(self, obj: ConsultantProfile) -> SafeString:
+        return render_to_string("admin/advisor/consultantprofile/_webhook_secret.html", {
+            "profile": obj,
+            "secret_url": reverse("admin:advisor_consultantprofile_webhook_secret",
+                                  args=[obj.pk]) if obj.pk else "",
+            "test_url": reverse("admin:advisor_consultantprofile_webhook_test",
+                                args=[obj.pk]) if obj.pk else "",
+            "deliveries_url": reverse("admin:advisor_webhookdelivery_changelist"),
+        })
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:object_id>/webhook-secret/", wrap(require_POST(self.new_secret_view)),
+                 name="advisor_consultantprofile_webhook_secret"),
+            path("<int:object_id>/webhook-test/", wrap(require_POST(self.test_event_view)),
+                 name="advisor_consultantprofile_webhook_test"),
+            *super().get_urls(),
+        ]
+
+    def _editable_profile(self, request: HttpRequest, object_id: int) -> ConsultantProfile:
+        profile = get_object_or_404(ConsultantProfile, pk=object_id)
+        if not self.has_change_permission(request, profile):
+            raise PermissionDenied
+        return profile
+
+    def new_secret_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+        profile = replace_secret(profile=self._editable_profile(request, object_id))
+        self.message_user(request, _(
+            "A new signing secret is made. Copy it into your CRM: the old one keeps signing "
+            "for another 24 hours, so nothing is refused while you switch."), messages.SUCCESS)
+        return redirect("admin:advisor_consultantprofile_change", profile.pk)
+
+    def test_event_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+        profile = self._editable_profile(request, object_id)
+        if queue_test_event() is None:
+            self.message_user(request, WEBHOOK_TEST_NEEDS_ADDRESS, messages.WARNING)
+        else:
+            self.message_user(request, _(
+                "A test event with a made-up lead is on its way. Its result is listed under "
+                "CRM webhook deliveries."), messages.SUCCESS)
+        return redirect("admin:advisor_consultantprofile_change", profile.pk)
 
     def changelist_view(self, request: HttpRequest,
                         extra_context: dict[str, Any] | None = None) -> HttpResponse:
@@ -666,6 +783,7 @@ class ConsultantProfileAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ConsultantProfile, form: Any,
                    change: bool) -> None:
         obj.pk = ConsultantProfile.SINGLETON_ID
+        ensure_secret(obj)  # made for the consultant, never typed
         previous = (ConsultantProfile.objects.filter(pk=obj.pk)
                     .values_list("logo", flat=True).first() or "")
         super().save_model(request, obj, form, change)
@@ -725,6 +843,107 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         if not term:
             return queryset, False
         return queryset.alias(address=Lower("recipient")).filter(address=term.lower()), False
+
+
+# --- CRM webhook deliveries: what went to the CRM, and what did not (yet) ------------------
+
+WEBHOOK_PANEL_ROWS = 10
+RETRY_PLANNED = _("This delivery is already being retried; the next attempt is at %(when)s.")
+
+
+@admin.action(description=_("Send the selected deliveries again"))
+def send_deliveries_again(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[WebhookDelivery]
+) -> None:
+    queued = sum(send_webhook_again(delivery=delivery)
+                 for delivery in queryset.select_related(None).only("pk"))
+    modeladmin.message_user(request, ngettext(
+        "%(count)d delivery queued to be sent again, with the same webhook-id as before. "
+        "Deliveries with a retry planned are left alone.",
+        "%(count)d deliveries queued to be sent again, each with the same webhook-id as "
+        "before. Deliveries with a retry planned are left alone.",
+        queued,
+    ) % {"count": queued}, messages.SUCCESS)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """Read-only: a delivery is written by the site and posted by the worker; staff can only
+    send it again."""
+
+    list_display = ("created_at", "event", "lead", "state", "attempts", "last_result",
+                    "delivered_at")
+    list_filter = ("status", "event")
+    list_select_related = ("submission",)
+    ordering = ("-created_at",)
+    actions = (send_deliveries_again,)
+    show_full_result_count = False
+    change_form_template = "admin/advisor/webhookdelivery/change_form.html"
+    fields = ("submission", "event", "webhook_id", "state", "attempts", "last_result",
+              "created_at", "last_attempt_at", "delivered_at", "payload")
+    readonly_fields = fields
+
+    class Media:
+        css = {"all": ("css/admin.css",)}
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("lead"), ordering="submission__company")
+    def lead(self, obj: WebhookDelivery) -> str:
+        if obj.submission is None:
+            return str(_("(test event)"))
+        url = reverse("admin:advisor_submission_change", args=[obj.submission_id])
+        return format_html('<a href="{}">{}</a>', url, obj.submission.company)
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj: WebhookDelivery) -> str:
+        if obj.status == WebhookStatus.PENDING and obj.next_attempt_at:
+            when = formats.date_format(timezone.localtime(obj.next_attempt_at),
+                                       "DATETIME_FORMAT")
+            return _("%(status)s, next attempt %(when)s") % {
+                "status": obj.get_status_display(), "when": when}
+        return obj.get_status_display()
+
+    @admin.display(description=_("last result"))
+    def last_result(self, obj: WebhookDelivery) -> str:
+        return result_text(obj) or "-"
+
+    @admin.display(description=_("payload"))
+    def payload(self, obj: WebhookDelivery) -> SafeString:
+        # The JSON as posted, laid out for reading.
+        pretty = json.dumps(json.loads(obj.body), ensure_ascii=False, indent=2)
+        # Focusable, so a keyboard can scroll it (WCAG 2.1.1).
+        return format_html('<pre class="webhook-payload" tabindex="0" role="region" '
+                           'aria-label="{}">{}</pre>', _("payload"), pretty)
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:object_id>/send-again/", wrap(require_POST(self.send_again_view)),
+                 name="advisor_webhookdelivery_send_again"),
+            *super().get_urls(),
+        ]
+
+    def send_again_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+        delivery = get_object_or_404(WebhookDelivery, pk=object_id)
+        if not self.has_view_permission(request, delivery):
+            raise PermissionDenied
+        if send_webhook_again(delivery=delivery):
+            self.message_user(request, _(
+                "Queued to be sent again, with the same webhook-id: a CRM that already has "
+                "this event ignores it."), messages.SUCCESS)
+        else:
+            delivery.refresh_from_db()
+            when = formats.date_format(timezone.localtime(delivery.next_attempt_at),
+                                       "DATETIME_FORMAT")
+            self.message_user(request, RETRY_PLANNED % {"when": when}, messages.WARNING)
+        if request.GET.get("back") == "lead" and delivery.submission_id:
+            return redirect("admin:advisor_submission_change", delivery.submission_id)
+        return redirect("admin:advisor_webhookdelivery_change", delivery.pk)
 
 
 @admin.register(CspReport)

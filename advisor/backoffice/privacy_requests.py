@@ -26,6 +26,11 @@ from advisor.privacy.services import erase_personal_data, export_personal_data
 EXPORT, REVIEW, ERASE = "export", "review", "erase"
 # Present when the confirm-it's-you form was sent (its password field, prefixed).
 IDENTITY_SENT = "identity-password"
+# Erasure here cannot reach the consultant's CRM: the lead was posted there and stays there.
+CRM_COPY_LEFT = gettext_lazy(
+    "This person's details were also sent to your CRM by the webhook. Delete them there too: "
+    "the site cannot do that for you."
+)
 
 
 class PersonForm(forms.Form):
@@ -73,6 +78,8 @@ def _privacy_requests(request: HttpRequest) -> TemplateResponse | HttpResponse:
             "Deleted for this address: submissions %(submissions)d, files %(files)d, "
             "e-mails %(mails)d, unfinished questionnaires %(sessions)d."
         ) % asdict(removed))
+        if removed.crm_deliveries:
+            messages.warning(request, CRM_COPY_LEFT)
         return redirect("admin_privacy")
     # REVIEW (or anything else): show what would be erased and ask to confirm.
     found = export_personal_data(email=email)
@@ -80,6 +87,7 @@ def _privacy_requests(request: HttpRequest) -> TemplateResponse | HttpResponse:
         "submissions": len(found["submissions"]),
         "mails": len(found["mails"]),
         "sessions": len(found["unfinished_questionnaires"]),
+        "crm_deliveries": len(found["crm_webhook_deliveries"]),
     })
     return TemplateResponse(request, "admin/privacy_requests.html", context)
 

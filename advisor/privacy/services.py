@@ -4,10 +4,11 @@ delete what is older than the retention period.
 What is stored about a person: their submissions (answers, advice, contact details, consent,
 the consultant's notes), the PDF report files, the outgoing mails (linked by foreign key to
 the submission they are about: the advice mail, shares and the consultant's notification;
-or sent to their address), and an unfinished questionnaire in a session (at most
-SESSION_COOKIE_AGE old). Mails are found by those links and by the exact address, never by
-searching mail texts; sessions by the keyed digest of the address (privacy/sessions.py),
-never by decoding every session.
+or sent to their address), the webhook deliveries to the consultant's CRM (linked to the
+submission; their payload holds the contact details), and an unfinished questionnaire in a
+session (at most SESSION_COOKIE_AGE old). Mails are found by those links and by the exact
+address, never by searching mail texts; sessions by the keyed digest of the address
+(privacy/sessions.py), never by decoding every session.
 
 A visitor who opted in to the yearly check-up (advisor/checkup) has a CheckupReminder with
 their submission. At the end of the normal retention period such a submission is reduced to
@@ -16,9 +17,10 @@ CHECKUP_KEEP_MONTHS after the reminder was due, or as soon as the visitor stops 
 """
 
 import calendar
+import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,7 +33,13 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from advisor.models import CheckupReminder, CspReport, OutgoingMail, Submission
+from advisor.models import (
+    CheckupReminder,
+    CspReport,
+    OutgoingMail,
+    Submission,
+    WebhookDelivery,
+)
 from advisor.privacy.consent import CHECKUP_KEEP_MONTHS
 from advisor.privacy.sessions import SessionStore, sessions_holding
 
@@ -53,6 +61,7 @@ class Removed:
     sessions: int = 0
     # Submissions kept for a check-up, reduced to what it needs (purge only).
     reduced: int = 0
+    crm_deliveries: int = 0
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -140,6 +149,12 @@ def export_personal_data(*, email: str) -> dict[str, Any]:
             for submission in submissions
         ],
         "mails": [_as_dict(mail, exclude={"headers"}) for mail in mails],
+        # What went to the consultant's CRM, with the payload as it was posted.
+        "crm_webhook_deliveries": [
+            {**_as_dict(delivery, exclude={"body"}), "payload": json.loads(delivery.body)}
+            for delivery in WebhookDelivery.objects.filter(submission__in=submissions)
+            .order_by("created_at", "pk")
+        ],
         "unfinished_questionnaires": [
             # Only the sessions found by the address's digest are decoded, for their content.
             {"expires_at": session.expire_date.isoformat(), "data": session.get_decoded()}
@@ -160,9 +175,10 @@ def _delete_files(names: Iterable[str]) -> int:
 
 
 def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[OutgoingMail]
-                        ) -> tuple[int, set[str], int]:
-    """Delete the submissions with their mails (foreign key) and the extra mails; returns
-    the counts and the report files to delete once the transaction has committed."""
+                        ) -> tuple[Removed, set[str]]:
+    """Delete the submissions with their mails and webhook deliveries (foreign key) and the
+    extra mails; returns the counts and the report files to delete once the transaction has
+    committed."""
     # Locked first: a report render finishing now either stores its file before this reads
     # the names (and it is deleted), or waits and then finds no row (and deletes its file).
     rows = list(queryset.select_for_update().values_list("pk", "report_pdf"))
@@ -171,27 +187,26 @@ def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[Ou
     mails, _counts = OutgoingMail.objects.filter(
         Q(submission__in=pks) | Q(pk__in=extra_mails.values("pk"))
     ).delete()
+    deliveries, _counts = WebhookDelivery.objects.filter(submission__in=pks).delete()
     # Counted per model: the total would include what cascades (check-up reminders).
     _total, counts = Submission.objects.filter(pk__in=pks).delete()
     count = counts.get(Submission._meta.label, 0)
     # The admin's change history names each lead ("Bakkerij Jansen (2026-11-29)"): it goes too.
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Submission),
                             object_id__in=[str(pk) for pk in pks]).delete()
-    return count, files, mails
+    return Removed(submissions=count, mails=mails, crm_deliveries=deliveries), files
 
 
 def erase_personal_data(*, email: str) -> Removed:
     """Delete everything stored about one e-mail address (AVG article 17): submissions with
     their check-up reminders, their PDF files, the mails to the address or about its
-    submissions (a reminder still queued included, so it never leaves), and an unfinished
-    questionnaire. Irreversible."""
+    submissions (a reminder still queued included, so it never leaves), their webhook
+    deliveries, and an unfinished questionnaire. Irreversible."""
     with transaction.atomic():
-        submissions, files, mails = _delete_submissions(
-            submissions_of(email), extra_mails=_mails_to(email)
-        )
+        removed, files = _delete_submissions(submissions_of(email),
+                                             extra_mails=_mails_to(email))
         sessions, _counts = sessions_holding(email).delete()
-    removed = Removed(submissions=submissions, files=_delete_files(files), mails=mails,
-                      sessions=sessions)
+    removed = replace(removed, files=_delete_files(files), sessions=sessions)
     logger.info("Erased personal data on request: %s", removed)
     return removed
 
@@ -230,23 +245,26 @@ REDUCED_FIELDS = {"name": "", "phone": "", "question": "", "notes": "", "report_
 
 
 def _reduce_to_checkup(queryset: QuerySet[Submission], *, now: datetime
-                       ) -> tuple[int, set[str]]:
+                       ) -> tuple[int, int, set[str]]:
     """Keep only what the check-up needs: clear the contact details it does not use, the
-    consultant's notes and the domain check, close the report link; returns the count and
-    the report files to delete once the transaction has committed."""
+    consultant's notes and the domain check, close the report link, delete the webhook
+    deliveries (their payload names the person); returns the counts and the report files to
+    delete once the transaction has committed."""
     # Locked as _delete_submissions does, so a report render finishing now cannot slip a
     # file in after its name was read.
     rows = list(queryset.select_for_update(of=("self",)).values_list("pk", "report_pdf"))
     pks = [pk for pk, _name in rows]
     Submission.objects.filter(pk__in=pks).update(**REDUCED_FIELDS, link_revoked_at=now)
     CheckupReminder.objects.filter(submission__in=pks).update(reduced_at=now)
-    return len(pks), {name for _pk, name in rows if name}
+    deliveries, _counts = WebhookDelivery.objects.filter(submission__in=pks).delete()
+    return len(pks), deliveries, {name for _pk, name in rows if name}
 
 
 def purge_expired(*, now: datetime | None = None, months: int | None = None) -> Removed:
-    """Delete what is older than the retention period: submissions with their PDF files and
-    the mails about them, every outbox mail from before the cutoff, report files nothing
-    points to, and expired sessions (unfinished questionnaires). A submission whose
+    """Delete what is older than the retention period: submissions with their PDF files, the
+    mails and webhook deliveries about them, every outbox mail and webhook test event from
+    before the cutoff, report files nothing points to, and expired sessions (unfinished
+    questionnaires). A submission whose
     check-up still needs it is reduced to what that needs instead, and deleted once the
     check-up is over (kept_for_checkup)."""
     now = now or timezone.now()
@@ -254,19 +272,21 @@ def purge_expired(*, now: datetime | None = None, months: int | None = None) -> 
     expired = Submission.objects.filter(created_at__lt=cutoff)
     kept = kept_for_checkup(now=now).values("pk")
     with transaction.atomic():
-        submissions, files, mails = _delete_submissions(
+        removed, files = _delete_submissions(
             expired.exclude(pk__in=kept),
             extra_mails=OutgoingMail.objects.filter(created_at__lt=cutoff),
         )
-        reduced, reduced_files = _reduce_to_checkup(
+        reduced, reduced_deliveries, reduced_files = _reduce_to_checkup(
             expired.filter(pk__in=kept, checkup__reduced_at__isnull=True), now=now)
+        tests, _counts = WebhookDelivery.objects.filter(submission__isnull=True,
+                                                        created_at__lt=cutoff).delete()
     file_count = (_delete_files(files | reduced_files)
                   + _delete_files(_orphan_report_files(now - ORPHAN_GRACE)))
     sessions = _purge_expired_sessions(now)
     reports, _counts = CspReport.objects.filter(
         received_at__lt=now - timedelta(days=settings.CSP_REPORT_RETENTION_DAYS)).delete()
-    removed = Removed(submissions=submissions, files=file_count, mails=mails, sessions=sessions,
-                      reduced=reduced)
+    removed = replace(removed, files=file_count, sessions=sessions, reduced=reduced,
+                      crm_deliveries=removed.crm_deliveries + reduced_deliveries + tests)
     logger.info("Retention purge (older than %s): %s; CSP reports %d",
                 cutoff.date().isoformat(), removed, reports)
     return removed
@@ -279,9 +299,8 @@ def delete_if_past_retention(*, submission_id: int, now: datetime | None = None)
     queryset = Submission.objects.filter(pk=submission_id, created_at__lt=retention_cutoff(
         now=now)).exclude(pk__in=kept_for_checkup(now=now).values("pk"))
     with transaction.atomic():
-        submissions, files, mails = _delete_submissions(queryset,
-                                                        extra_mails=OutgoingMail.objects.none())
-    return Removed(submissions=submissions, files=_delete_files(files), mails=mails)
+        removed, files = _delete_submissions(queryset, extra_mails=OutgoingMail.objects.none())
+    return replace(removed, files=_delete_files(files))
 
 
 def _purge_expired_sessions(now: datetime) -> int:

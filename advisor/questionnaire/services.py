@@ -19,10 +19,11 @@ from advisor.outbox.mail import (
     queue_consultant_notification,
     queue_share_mails,
 )
-from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
+from advisor.privacy.consent import current_statement_version
 from advisor.questionnaire.checkup import continued_submission, opt_in
 from advisor.questionnaire.domain_check import request_domain_check
 from advisor.reports.report import request_report
+from advisor.webhooks.events import queue_lead_created
 
 
 @transaction.atomic
@@ -37,7 +38,7 @@ def create_submission(
     advice = advise(answers)
     submission = Submission.from_advice(
         advice.as_dict(), contact=contact, language=language,
-        consent_version=PRIVACY_STATEMENT_VERSION, idempotency_key=idempotency_key,
+        consent_version=current_statement_version(), idempotency_key=idempotency_key,
         previous=previous,
         **(source or Source()).submission_fields(),
     )
@@ -53,6 +54,8 @@ def create_submission(
     queue_advice_mail(submission=submission)
     request_domain_check(submission=submission)
     request_report(submission=submission)
+    # And to the consultant's CRM, if switched on and the statement agreed to said so.
+    queue_lead_created(submission=submission)
     return submission
 
 

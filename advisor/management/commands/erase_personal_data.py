@@ -35,5 +35,8 @@ class Command(BaseCommand):
         removed = erase_personal_data(email=email)
         self.stdout.write(
             f"Deleted {removed.submissions} submissions, {removed.files} files, "
-            f"{removed.mails} mails and {removed.sessions} unfinished questionnaires."
+            f"{removed.mails} mails, {removed.crm_deliveries} CRM webhook deliveries and "
+            f"{removed.sessions} unfinished questionnaires."
         )
+        if removed.crm_deliveries:
+            self.stdout.write("Their details were sent to the CRM too: delete them there.")

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Deleted everything from before {cutoff:%Y-%m-%d}: {removed.submissions} "
             f"submissions, {removed.files} files, {removed.mails} mails, "
-            f"{removed.sessions} expired sessions; {removed.reduced} submissions kept for "
-            f"their yearly check-up, reduced to what it needs."
+            f"{removed.crm_deliveries} CRM webhook deliveries, {removed.sessions} expired "
+            f"sessions; {removed.reduced} submissions kept for their yearly check-up, reduced "
+            "to what it needs."
         )

@@ -1,0 +1,1 @@
+"""The CRM webhook: each new lead and status change posted, signed, to the consultant's CRM."""
