@@ -1,0 +1,109 @@
+# The back office at 100,000 leads: every sortable column and every filter of the lead list
+# gets an index that ends in the list's order (created_at, id), and on PostgreSQL the search
+# by company, name or e-mail address reads trigram indexes.
+
+import django.utils.timezone
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations, models
+from django.db.models.functions import Upper
+
+
+class AddIndexOnPostgreSQL(migrations.AddIndex):
+    """AddIndex on PostgreSQL only, and outside the model state.
+
+    A trigram index (GIN with pg_trgm's operator class) exists only on PostgreSQL; SQLite, the
+    default for development, has no such index and searches a small table by scanning it.
+    Django's Meta.indexes cannot differ per database, so these indexes live here alone.
+    """
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f"{super().describe()} (PostgreSQL only)"
+
+
+def trigram_index(field: str) -> GinIndex:
+    # The admin's search (icontains) compares UPPER(column) LIKE UPPER('%term%') on
+    # PostgreSQL: an index on exactly that expression answers it, in any letter case.
+    return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"),
+                    name=f"submission_{field}_trgm_idx")
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('advisor', '0009_prices_checked_and_billing_term'),
+    ]
+
+    operations = [
+        # The single-column indexes are replaced by ones that also give the order of ties.
+        migrations.RemoveIndex(model_name='submission', name='submission_verdict_idx'),
+        migrations.RemoveIndex(model_name='submission', name='submission_plan_idx'),
+        migrations.RemoveIndex(model_name='submission', name='submission_sector_idx'),
+        migrations.RemoveIndex(model_name='submission', name='submission_team_size_idx'),
+        migrations.RemoveIndex(model_name='submission', name='submission_status_idx'),
+        migrations.RemoveIndex(model_name='submission', name='submission_company_idx'),
+        migrations.RemoveIndex(model_name='submission', name='submission_domain_level_idx'),
+        migrations.AlterField(
+            model_name='submission',
+            name='created_at',
+            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='submitted at'),
+        ),
+        migrations.AlterField(
+            model_name='submission',
+            name='next_follow_up',
+            field=models.DateField(blank=True, null=True, verbose_name='next follow-up'),
+        ),
+        migrations.AddIndex(
+            model_name='submission',
+            index=models.Index(fields=['created_at', 'id'], name='submission_created_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='submission',
+            index=models.Index(fields=['company', 'created_at', 'id'], name='submission_company_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='submission',
+            index=models.Index(fields=['status', 'created_at', 'id'], name='submission_status_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='submission',
+            index=models.Index(fields=['next_follow_up', 'created_at', 'id'], name='submission_next_follow_up_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='submission',
+            index=models.Index(fields=['verdict', 'created_at', 'id'], name='submission_verdict_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='submission',
+            index=models.Index(fields=['plan', 'created_at', 'id'], name='submission_plan_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='submission',
+            index=models.Index(fields=['sector', 'created_at', 'id'], name='submission_sector_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='submission',
+            index=models.Index(fields=['team_size', 'created_at', 'id'], name='submission_team_size_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='submission',
+            index=models.Index(fields=['domain_check_level', 'created_at', 'id'], name='submission_domain_level_idx'),
+        ),
+        # pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create
+        # it. On SQLite this operation does nothing.
+        TrigramExtension(),
+        AddIndexOnPostgreSQL(model_name='submission', index=trigram_index('company')),
+        AddIndexOnPostgreSQL(model_name='submission', index=trigram_index('name')),
+        AddIndexOnPostgreSQL(model_name='submission', index=trigram_index('email')),
+    ]
