@@ -24,6 +24,7 @@ from PIL import Image, UnidentifiedImageError
 
 from advisor.advice.table import PLANS
 from advisor.lib.contrast import TEXT_CONTRAST, WHITE, contrast_ratio, darker_shade
+from advisor.lib.generations import Generation
 
 # 32 random bytes = 256 bits, URL-safe: unguessable, unlike an id or a UUID.
 TOKEN_BYTES = 32
@@ -43,6 +44,12 @@ class FollowUpStatus(models.TextChoices):
 
 # Follow-ups stop counting once a lead is decided either way.
 OPEN_STATUSES = (FollowUpStatus.NEW, FollowUpStatus.CONTACTED, FollowUpStatus.PROPOSAL_SENT)
+
+# The back office's counts of leads are cached under this generation (backoffice/dashboard.py):
+# whatever deletes leads, changes their follow-up or adds leads dated before today advances it
+# once its transaction commits. A new lead from the questionnaire need not: today's leads
+# are counted on every view.
+LEAD_FIGURES = Generation("lead-figures")
 
 
 

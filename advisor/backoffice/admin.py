@@ -40,6 +40,7 @@ from advisor.consultant.branding import delete_replaced_logo
 from advisor.consultant.pricing import DEFAULT_PRICES, DEFAULT_PRICES_AS_OF
 from advisor.models import (
     BOOKING_URL_HTTPS_ONLY,
+    LEAD_FIGURES,
     ConsultantProfile,
     CspReport,
     DomainCheckState,
@@ -358,6 +359,23 @@ class SubmissionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Leads come from the questionnaire only; the consent record must be real.
         return False
+
+    # The dashboard counts leads by follow-up status and overdue date: a change of either, or
+    # a deletion, makes its cached counts stale.
+
+    def save_model(self, request: HttpRequest, obj: Submission, form: Any,
+                   change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if {"status", "next_follow_up"} & set(form.changed_data):
+            LEAD_FIGURES.advance_on_commit()
+
+    def delete_model(self, request: HttpRequest, obj: Submission) -> None:
+        super().delete_model(request, obj)
+        LEAD_FIGURES.advance_on_commit()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
+        super().delete_queryset(request, queryset)
+        LEAD_FIGURES.advance_on_commit()
 
     # List columns ---------------------------------------------------------------------------
 
