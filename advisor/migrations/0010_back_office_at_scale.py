@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='submission',
-            index=models.Index(fields=['created_at', 'id'], name='submission_created_idx'),
+            index=models.Index(fields=['created_at', 'id', 'status', 'verdict', 'sector', 'plan', 'next_follow_up'], name='submission_created_idx'),
         ),
         migrations.AddIndex(
             model_name='submission',

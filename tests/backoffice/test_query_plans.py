@@ -99,4 +99,6 @@ def test_on_sqlite_the_list_and_every_filter_count_and_page_through_an_index(sql
         page = sqlite_plans[name]
         assert len(page["count"]) == 1 and "USING COVERING INDEX" in page["count"][0], \
             (name, page)
-        assert len(page["page"]) == 1 and "USING INDEX" in page["page"][0], (name, page)
+        # SQLite may find a filter's leads by its index and then order those few itself.
+        assert "USING INDEX" in page["page"][0], (name, page)
+        assert set(page["page"][1:]) <= {"USE TEMP B-TREE FOR ORDER BY"}, (name, page)
