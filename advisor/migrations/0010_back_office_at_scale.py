@@ -39,6 +39,23 @@ def trigram_index(field: str) -> GinIndex:
                     name=f"submission_{field}_trgm_idx")
 
 
+# The lead list's sort and filter indexes, each ending in the list's order (created_at, id).
+IN_LIST_ORDER = {
+    'submission_company_idx': 'company',
+    'submission_status_idx': 'status',
+    'submission_next_follow_up_idx': 'next_follow_up',
+    'submission_verdict_idx': 'verdict',
+    'submission_plan_idx': 'plan',
+    'submission_sector_idx': 'sector',
+    'submission_team_size_idx': 'team_size',
+    'submission_domain_level_idx': 'domain_check_level',
+}
+# Indexes of migration 0002 and 0008 on (column, created_at) or (company) alone.
+REPLACED = ('submission_verdict_idx', 'submission_plan_idx', 'submission_sector_idx',
+            'submission_team_size_idx', 'submission_status_idx', 'submission_company_idx',
+            'submission_domain_level_idx')
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -46,64 +63,31 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # The single-column indexes are replaced by ones that also give the order of ties.
-        migrations.RemoveIndex(model_name='submission', name='submission_verdict_idx'),
-        migrations.RemoveIndex(model_name='submission', name='submission_plan_idx'),
-        migrations.RemoveIndex(model_name='submission', name='submission_sector_idx'),
-        migrations.RemoveIndex(model_name='submission', name='submission_team_size_idx'),
-        migrations.RemoveIndex(model_name='submission', name='submission_status_idx'),
-        migrations.RemoveIndex(model_name='submission', name='submission_company_idx'),
-        migrations.RemoveIndex(model_name='submission', name='submission_domain_level_idx'),
+        *(migrations.RemoveIndex(model_name='submission', name=name) for name in REPLACED),
+        # The single-column indexes of these two give way to ones in the list's order.
         migrations.AlterField(
             model_name='submission',
             name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='submitted at'),
+            field=models.DateTimeField(default=django.utils.timezone.now, editable=False,
+                                       verbose_name='submitted at'),
         ),
         migrations.AlterField(
             model_name='submission',
             name='next_follow_up',
             field=models.DateField(blank=True, null=True, verbose_name='next follow-up'),
         ),
+        # The list's order, and all the dashboard counts, so those read this index alone.
         migrations.AddIndex(
             model_name='submission',
-            index=models.Index(fields=['created_at', 'id', 'status', 'verdict', 'sector', 'plan', 'next_follow_up'], name='submission_created_idx'),
+            index=models.Index(fields=['created_at', 'id', 'status', 'verdict', 'sector', 'plan',
+                                       'next_follow_up'], name='submission_created_idx'),
         ),
-        migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['company', 'created_at', 'id'], name='submission_company_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['status', 'created_at', 'id'], name='submission_status_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['next_follow_up', 'created_at', 'id'], name='submission_next_follow_up_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['verdict', 'created_at', 'id'], name='submission_verdict_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['plan', 'created_at', 'id'], name='submission_plan_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['sector', 'created_at', 'id'], name='submission_sector_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['team_size', 'created_at', 'id'], name='submission_team_size_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['domain_check_level', 'created_at', 'id'], name='submission_domain_level_idx'),
-        ),
+        *(migrations.AddIndex(model_name='submission',
+                              index=models.Index(fields=[column, 'created_at', 'id'], name=name))
+          for name, column in IN_LIST_ORDER.items()),
         # pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create
         # it. On SQLite this operation does nothing.
         TrigramExtension(),
-        AddIndexOnPostgreSQL(model_name='submission', index=trigram_index('company')),
-        AddIndexOnPostgreSQL(model_name='submission', index=trigram_index('name')),
-        AddIndexOnPostgreSQL(model_name='submission', index=trigram_index('email')),
+        *(AddIndexOnPostgreSQL(model_name='submission', index=trigram_index(field))
+          for field in ('company', 'name', 'email')),
     ]
