@@ -24,6 +24,7 @@ from PIL import Image, UnidentifiedImageError
 
 from advisor.advice.table import PLANS
 from advisor.lib.contrast import TEXT_CONTRAST, WHITE, contrast_ratio, darker_shade
+from advisor.lib.generations import Generation
 
 # 32 random bytes = 256 bits, URL-safe: unguessable, unlike an id or a UUID.
 TOKEN_BYTES = 32
@@ -44,6 +45,13 @@ class FollowUpStatus(models.TextChoices):
 # Follow-ups stop counting once a lead is decided either way.
 OPEN_STATUSES = (FollowUpStatus.NEW, FollowUpStatus.CONTACTED, FollowUpStatus.PROPOSAL_SENT)
 
+# The back office's counts of leads are cached under this generation (backoffice/dashboard.py):
+# whatever deletes leads, changes their follow-up or adds leads dated before today advances it
+# once its transaction commits. A new lead from the questionnaire need not: today's leads
+# are counted on every view.
+LEAD_FIGURES = Generation("lead-figures")
+
+
 
 class DomainCheckState(models.TextChoices):
     """Where the domain check of a submission stands; the last three are the report's levels."""
@@ -60,8 +68,8 @@ class Submission(models.Model):
     token = models.CharField(_("token"), max_length=64, unique=True, default=new_token,
                              editable=False)
     # A default rather than auto_now_add, so seed_demo can spread demo leads over a year.
-    created_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False,
-                                      db_index=True)
+    # Indexed with the id in Meta.indexes: the lead list's order, newest first.
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False)
     language = models.CharField(_("language"), max_length=8)
 
     answers = models.JSONField(_("answers"))
@@ -121,7 +129,7 @@ class Submission(models.Model):
     status = models.CharField(_("follow-up status"), max_length=16, choices=FollowUpStatus,
                               default=FollowUpStatus.NEW)
     notes = models.TextField(_("notes"), blank=True)
-    next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True, db_index=True)
+    next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
 
     # The submission this one continues: a yearly check-up (advisor/checkup) starts from its
     # answers. SET_NULL: erasing or purging one of the two never breaks the other.
@@ -132,24 +140,38 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        # The lead list filters on one column and shows the newest first; with these a page,
-        # and its count, read an index instead of 100,000 wide rows.
+        # The lead list filters on one column, or sorts on one, and orders ties by
+        # (created_at, id) in the same direction (backoffice.admin.LeadChangeList): each index
+        # below ends in that order, so a page, and its count, read an index (forwards or
+        # backwards) instead of sorting 100,000 wide rows. On PostgreSQL, search reads the
+        # trigram indexes of migration 0013.
         indexes = [
-            models.Index(fields=["verdict", "created_at"], name="submission_verdict_idx"),
-            models.Index(fields=["plan", "created_at"], name="submission_plan_idx"),
-            models.Index(fields=["sector", "created_at"], name="submission_sector_idx"),
-            models.Index(fields=["team_size", "created_at"], name="submission_team_size_idx"),
-            models.Index(fields=["status", "created_at"], name="submission_status_idx"),
+            # Also holds what the dashboard counts, so its counts read this index alone.
+            models.Index(fields=["created_at", "id", "status", "verdict", "sector", "plan",
+                                 "next_follow_up"], name="submission_created_idx"),
+            models.Index(fields=["company", "created_at", "id"], name="submission_company_idx"),
+            models.Index(fields=["status", "created_at", "id"], name="submission_status_idx"),
+            models.Index(fields=["next_follow_up", "created_at", "id"],
+                         name="submission_next_follow_up_idx"),
+            models.Index(fields=["verdict", "created_at", "id"], name="submission_verdict_idx"),
+            models.Index(fields=["plan", "created_at", "id"], name="submission_plan_idx"),
+            models.Index(fields=["sector", "created_at", "id"], name="submission_sector_idx"),
+            models.Index(fields=["team_size", "created_at", "id"],
+                         name="submission_team_size_idx"),
+            models.Index(fields=["domain_check_level", "created_at", "id"],
+                         name="submission_domain_level_idx"),
+            # The follow-up filter (overdue, due today, ...) of open leads.
             models.Index(fields=["status", "next_follow_up", "created_at"],
                          name="submission_follow_up_idx"),
-            models.Index(fields=["company"], name="submission_company_idx"),
-            models.Index(fields=["domain_check_level", "created_at"],
-                         name="submission_domain_level_idx"),
             # The lead list's source filters (backoffice/admin.py).
-            models.Index(fields=["utm_source", "created_at"], name="submission_source_idx"),
-            models.Index(fields=["utm_medium", "created_at"], name="submission_medium_idx"),
-            models.Index(fields=["utm_campaign", "created_at"], name="submission_campaign_idx"),
-            models.Index(fields=["referrer_host", "created_at"], name="submission_referrer_idx"),
+            models.Index(fields=["utm_source", "created_at", "id"],
+                         name="submission_source_idx"),
+            models.Index(fields=["utm_medium", "created_at", "id"],
+                         name="submission_medium_idx"),
+            models.Index(fields=["utm_campaign", "created_at", "id"],
+                         name="submission_campaign_idx"),
+            models.Index(fields=["referrer_host", "created_at", "id"],
+                         name="submission_referrer_idx"),
             # Privacy requests find a person's submissions by exact, case-insensitive address.
             models.Index(Lower("email"), name="submission_email_lower_idx"),
         ]

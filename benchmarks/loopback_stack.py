@@ -86,8 +86,15 @@ def production_environment(label: str, *, database_url: str, **extra: str) -> It
 
 def manage(*args: str) -> None:
     """manage.py in a child process with the current environment (quiet unless it fails)."""
-    subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT, check=True,
-                   stdout=subprocess.DEVNULL)
+    manage_with()(*args)
+
+
+def manage_with(**environment: str):
+    """manage.py as manage() does, with these environment variables changed."""
+    def run(*args: str) -> None:
+        subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT, check=True,
+                       stdout=subprocess.DEVNULL, env={**os.environ, **environment})
+    return run
 
 
 def prepare_site() -> None:

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Trigram search indexes on PostgreSQL (migration 0013); does nothing on SQLite.
+    "django.contrib.postgres",
     "formtools",
     "crispy_forms",
     "crispy_bootstrap5",

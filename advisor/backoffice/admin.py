@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -44,6 +45,7 @@ from advisor.funnel.export import DIRECT
 from advisor.funnel.report import CountedSources, counted_sources
 from advisor.models import (
     BOOKING_URL_HTTPS_ONLY,
+    LEAD_FIGURES,
     CheckupReminder,
     ConsultantProfile,
     CspReport,
@@ -230,6 +232,48 @@ class FollowUpFilter(admin.SimpleListFilter):
         return queryset
 
 
+# --- Lead list: sorted on one indexed column, ties in the same direction --------------------
+
+# The list's order after the sorted column: every index of the lead list ends in it
+# (Submission.Meta.indexes).
+TIE_ORDER = ("created_at", "pk")
+
+
+class LeadChangeList(ChangeList):
+    """Sorts on the first sortable column of ``?o=`` only, with ties in the same direction
+    (company A-Z: the oldest lead of a company first; Z-A: the newest first).
+
+    Reversing a sort then reverses the whole list, so one index per column, ending in
+    (created_at, id), serves both directions and every page. Django's own ordering would add
+    the other clicked columns and "-pk", an order no index has: a sort of every lead. A
+    column outside ``sortable_by`` is never sorted, whatever the address says.
+    """
+
+    # Without a sort in the address (or with one that is not allowed): the newest first.
+    default_sort = ("submitted", True)
+
+    def _sort(self) -> tuple[str, bool]:
+        """The column of list_display the list is sorted on, and whether descending."""
+        first = self.params.get(ORDER_VAR, "").split(".")[0]
+        descending, number = first.startswith("-"), first.removeprefix("-")
+        if number.isdigit() and int(number) < len(self.list_display):
+            column = self.list_display[int(number)]
+            if column in self.sortable_by:
+                return column, descending
+        return self.default_sort
+
+    def get_ordering(self, request: HttpRequest, queryset: QuerySet) -> list[str]:
+        column, descending = self._sort()
+        sign = "-" if descending else ""
+        fields = dict.fromkeys((self.get_ordering_field(column), *TIE_ORDER))
+        return [sign + field for field in fields]
+
+    def get_ordering_field_columns(self) -> dict[int, str]:
+        # The header marks the one column the list is sorted on.
+        column, descending = self._sort()
+        return {self.list_display.index(column): "desc" if descending else "asc"}
+
+
 # --- Actions --------------------------------------------------------------------------------
 
 
@@ -356,8 +400,9 @@ class SubmissionAdmin(admin.ModelAdmin):
                    CampaignFilter, "created_at")
     search_fields = ("company", "name", "email")
     search_help_text = _("Search by company, name or e-mail address.")
-    # Only indexed columns: sorting 100,000 leads on anything else means a full sort.
-    sortable_by = ("company", "created_at", "status", "next_follow_up")
+    # Columns of list_display (not fields), each with an index that gives its order
+    # (LeadChangeList): sorting 100,000 leads on anything else means sorting all of them.
+    sortable_by = ("company", "submitted", "status", "follow_up")
     ordering = ("-created_at",)
     list_per_page = 50
     list_max_show_all = 500
@@ -395,12 +440,8 @@ class SubmissionAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ("css/admin.css",)}
 
-    def save_model(self, request: HttpRequest, obj: Submission, form: Any,
-                   change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "status" in form.changed_data:
-            # In the admin's transaction: the CRM hears of the change only if it is saved.
-            queue_status_changed(submission=obj, old_status=form.initial["status"])
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return LeadChangeList
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Submission]:
         queryset = super().get_queryset(request)
@@ -414,6 +455,26 @@ class SubmissionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Leads come from the questionnaire only; the consent record must be real.
         return False
+
+    # The dashboard counts leads by follow-up status and overdue date: a change of either, or
+    # a deletion, makes its cached counts stale.
+
+    def save_model(self, request: HttpRequest, obj: Submission, form: Any,
+                   change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data:
+            # In the admin's transaction: the CRM hears of the change only if it is saved.
+            queue_status_changed(submission=obj, old_status=form.initial["status"])
+        if {"status", "next_follow_up"} & set(form.changed_data):
+            LEAD_FIGURES.advance_on_commit()
+
+    def delete_model(self, request: HttpRequest, obj: Submission) -> None:
+        super().delete_model(request, obj)
+        LEAD_FIGURES.advance_on_commit()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
+        super().delete_queryset(request, queryset)
+        LEAD_FIGURES.advance_on_commit()
 
     # List columns ---------------------------------------------------------------------------
 

@@ -1,22 +1,28 @@
 """The back office dashboard: figures over all leads, shaped for server-rendered SVG charts.
 
 Each chart is a list of bars with their sizes already computed, so the template only draws.
-A handful of grouped COUNT queries, whatever the number of leads.
+The counts are a few grouped COUNT queries. Those of the leads that came in before today are
+cached under the leads' generation (models.LEAD_FIGURES, advanced by whatever changes a
+follow-up or deletes leads) and today's are counted on every view: a new lead needs no new
+cache, and a view reads at most a day of leads, whatever the number of leads.
 """
 
+import hashlib
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from advisor.advice.labels import PLAN_CHOICES, VERDICT_CHOICES, choices_of
 from advisor.backoffice.leads import OVERDUE, follow_up_filter
-from advisor.models import FollowUpStatus, Submission
+from advisor.models import LEAD_FIGURES, FollowUpStatus, Submission
 
 WEEKS = 26
 # Column chart geometry, in SVG user units.
@@ -71,27 +77,95 @@ def bars(counts: dict[str, int], labels: Iterable[tuple[str, Promise | str]]) ->
     ]
 
 
-def _counts(field: str) -> dict[str, int]:
-    rows = Submission.objects.order_by().values(field).annotate(n=Count("id"))
-    return {row[field]: row["n"] for row in rows}
+# --- Counting -------------------------------------------------------------------------------
+
+# A change made past the services (by hand in the database) shows within this time.
+COUNTS_CACHE_SECONDS = 3600
 
 
-def week_columns(*, today: date) -> list[Column]:
+@dataclass(frozen=True)
+class LeadCounts:
+    """What the dashboard counts, of some of the leads; the counts of two parts add up."""
+
+    statuses: Counter[str]
+    verdicts: Counter[str]
+    sectors: Counter[str]
+    plans: Counter[str]
+    weeks: tuple[int, ...]  # the chart's weeks, oldest first
+    overdue: int
+
+    def __add__(self, other: "LeadCounts") -> "LeadCounts":
+        return LeadCounts(
+            statuses=self.statuses + other.statuses, verdicts=self.verdicts + other.verdicts,
+            sectors=self.sectors + other.sectors, plans=self.plans + other.plans,
+            weeks=tuple(a + b for a, b in zip(self.weeks, other.weeks, strict=True)),
+            overdue=self.overdue + other.overdue,
+        )
+
+
+def local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def week_starts(*, today: date) -> list[date]:
     monday = today - timedelta(days=today.weekday())
-    weeks = [monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+    return [monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+
+
+def _week_counts(leads: QuerySet[Submission], *, today: date) -> tuple[int, ...]:
+    weeks = week_starts(today=today)
     # Local midnights as bounds, counted in one query: no per-row date function.
-    bounds = [timezone.make_aware(datetime.combine(week, time.min)) for week in weeks]
-    bounds.append(timezone.make_aware(datetime.combine(monday + timedelta(weeks=1), time.min)))
-    counts = Submission.objects.filter(created_at__gte=bounds[0]).aggregate(**{
+    bounds = [local_midnight(week) for week in [*weeks, weeks[-1] + timedelta(weeks=1)]]
+    counts = leads.filter(created_at__gte=bounds[0]).aggregate(**{
         f"w{index}": Count("id", filter=Q(created_at__gte=start, created_at__lt=end))
         for index, (start, end) in enumerate(pairwise(bounds))
     })
-    largest = max(counts.values(), default=0) or 1
+    return tuple(counts[f"w{index}"] for index in range(WEEKS))
+
+
+def count_leads(leads: QuerySet[Submission], *, today: date) -> LeadCounts:
+    """Three queries: one grouped COUNT for the splits, one for the weeks, one for overdue,
+    each reading an index alone (submission_created_idx holds what they count)."""
+    splits = {name: Counter() for name in ("status", "verdict", "sector", "plan")}
+    for row in leads.order_by().values(*splits).annotate(n=Count("id")):
+        for name, counter in splits.items():
+            counter[row[name]] += row["n"]
+    return LeadCounts(
+        statuses=splits["status"], verdicts=splits["verdict"], sectors=splits["sector"],
+        plans=splits["plan"], weeks=_week_counts(leads, today=today),
+        overdue=follow_up_filter(leads, due=OVERDUE, today=today).count(),
+    )
+
+
+# The cached counts' shape: a release that changes it never reads an older release's.
+COUNTS_SHAPE = hashlib.sha256(
+    repr(([field.name for field in fields(LeadCounts)], WEEKS)).encode()).hexdigest()[:12]
+
+
+def lead_counts(*, today: date) -> LeadCounts:
+    """The counts of all leads: those that came in before today from the cache (computed on
+    the first view after a change), today's counted now."""
+    midnight = local_midnight(today)
+    # Read before counting: a change while this view counts makes its entry one nobody reads.
+    key = ":".join(("dashboard-counts", COUNTS_SHAPE, LEAD_FIGURES.token(), today.isoformat(),
+                    timezone.get_current_timezone_name()))
+    earlier = cache.get(key)
+    if earlier is None:
+        earlier = count_leads(Submission.objects.filter(created_at__lt=midnight), today=today)
+        cache.set(key, earlier, COUNTS_CACHE_SECONDS)
+    return earlier + count_leads(Submission.objects.filter(created_at__gte=midnight),
+                                 today=today)
+
+
+# --- Charts ---------------------------------------------------------------------------------
+
+
+def week_columns(counts: tuple[int, ...], *, today: date) -> list[Column]:
+    largest = max(counts, default=0) or 1
     slot = WEEK_CHART_WIDTH / WEEKS
     plot_height = WEEK_CHART_HEIGHT - WEEK_AXIS_HEIGHT
     columns = []
-    for index, week in enumerate(weeks):
-        value = counts[f"w{index}"]
+    for index, (week, value) in enumerate(zip(week_starts(today=today), counts, strict=True)):
         height = plot_height * value / largest
         columns.append(Column(
             label=formats.date_format(week, "j M"),
@@ -119,13 +193,14 @@ def funnel(statuses: dict[str, int]) -> list[Bar]:
 
 
 def dashboard_figures(*, today: date) -> dict[str, object]:
-    statuses = _counts("status")
+    counts = lead_counts(today=today)
+    statuses = counts.statuses
     total = sum(statuses.values())
-    weeks = week_columns(today=today)
+    weeks = week_columns(counts.weeks, today=today)
     return {
         "total": total,
         "this_week": weeks[-1].value,
-        "overdue": follow_up_filter(Submission.objects.all(), due=OVERDUE, today=today).count(),
+        "overdue": counts.overdue,
         "customers": statuses.get(FollowUpStatus.CUSTOMER, 0),
         "lost": statuses.get(FollowUpStatus.LOST, 0),
         "weeks": weeks,
@@ -134,9 +209,9 @@ def dashboard_figures(*, today: date) -> dict[str, object]:
                        "height": WEEK_CHART_HEIGHT,
                        "axis_y": WEEK_CHART_HEIGHT - WEEK_AXIS_HEIGHT + 15,
                        "baseline": WEEK_CHART_HEIGHT - WEEK_AXIS_HEIGHT},
-        "verdicts": bars(_counts("verdict"), VERDICT_CHOICES),
-        "sectors": bars(_counts("sector"), choices_of("sector", short=True)),
-        "plans": bars(_counts("plan"), PLAN_CHOICES),
+        "verdicts": bars(counts.verdicts, VERDICT_CHOICES),
+        "sectors": bars(counts.sectors, choices_of("sector", short=True)),
+        "plans": bars(counts.plans, PLAN_CHOICES),
         "statuses": bars(statuses, FollowUpStatus.choices),
         "funnel": funnel(statuses),
     }

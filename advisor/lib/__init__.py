@@ -1,2 +1,2 @@
 """Small building blocks that know nothing of the product: digests, client IP, redaction,
-mailbox addresses."""
+mailbox addresses, cache generations."""

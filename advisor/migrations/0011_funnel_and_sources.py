@@ -51,19 +51,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='submission',
-            index=models.Index(fields=['utm_source', 'created_at'], name='submission_source_idx'),
+            index=models.Index(fields=['utm_source', 'created_at', 'id'], name='submission_source_idx'),
         ),
         migrations.AddIndex(
             model_name='submission',
-            index=models.Index(fields=['utm_medium', 'created_at'], name='submission_medium_idx'),
+            index=models.Index(fields=['utm_medium', 'created_at', 'id'], name='submission_medium_idx'),
         ),
         migrations.AddIndex(
             model_name='submission',
-            index=models.Index(fields=['utm_campaign', 'created_at'], name='submission_campaign_idx'),
+            index=models.Index(fields=['utm_campaign', 'created_at', 'id'], name='submission_campaign_idx'),
         ),
         migrations.AddIndex(
             model_name='submission',
-            index=models.Index(fields=['referrer_host', 'created_at'], name='submission_referrer_idx'),
+            index=models.Index(fields=['referrer_host', 'created_at', 'id'], name='submission_referrer_idx'),
         ),
         migrations.AddConstraint(
             model_name='funnelcount',

@@ -34,6 +34,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from advisor.models import (
+    LEAD_FIGURES,
     CheckupReminder,
     CspReport,
     OutgoingMail,
@@ -194,6 +195,9 @@ def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[Ou
     # The admin's change history names each lead ("Bakkerij Jansen (2026-11-29)"): it goes too.
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Submission),
                             object_id__in=[str(pk) for pk in pks]).delete()
+    if count:
+        # The back office's cached counts no longer hold (backoffice/dashboard.py).
+        LEAD_FIGURES.advance_on_commit()
     return Removed(submissions=count, mails=mails, crm_deliveries=deliveries), files
 
 

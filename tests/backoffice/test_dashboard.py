@@ -1,16 +1,21 @@
 """The back-office dashboard: figures per week, per advice, sector and plan, and the funnel."""
 
+import io
 import re
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from advisor.backoffice.dashboard import WEEKS, dashboard_figures
-from advisor.models import FollowUpStatus, Submission
+from advisor.backoffice.dashboard import COUNTS_CACHE_SECONDS, WEEKS, dashboard_figures
+from advisor.models import LEAD_FIGURES, FollowUpStatus, Submission
+from advisor.privacy.services import erase_personal_data, purge_expired
+from advisor.questionnaire.services import create_submission
 from tests.factories import make_lead, make_staff, new_lead, verified_client
 
 pytestmark = pytest.mark.django_db
@@ -95,18 +100,138 @@ def test_the_dashboard_page_draws_its_charts_as_svg_without_scripts_or_other_sit
     assert reverse("admin:advisor_submission_changelist") + "?follow_up=overdue" in main
 
 
+def dashboard_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("admin:dashboard")).status_code == 200
+    return len(queries)
+
+
 def test_the_dashboard_takes_the_same_number_of_queries_whatever_the_number_of_leads():
     client = verified_client(make_staff())
-    counts = []
+    first_views, later_views = [], []
     for total in (5, 50, 500):
         Submission.objects.bulk_create([
             new_lead(created_at=timezone.now() - timedelta(days=n % 300))
             for n in range(total - Submission.objects.count())
         ])
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("admin:dashboard")).status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1] == counts[2], counts
+        LEAD_FIGURES.advance()  # as whatever adds leads dated before today does
+        first_views.append(dashboard_queries(client))
+        later_views.append(dashboard_queries(client))
+    assert first_views[0] == first_views[1] == first_views[2], first_views
+    assert later_views[0] == later_views[1] == later_views[2], later_views
+    # Later views count only today's leads: the earlier ones come from the cache.
+    assert later_views[0] < first_views[0]
+
+
+# --- The figures stay right after every change, while the counts are cached ---------------
+
+
+@pytest.fixture
+def consultant():
+    return verified_client(make_staff())
+
+
+def figures(client) -> dict:
+    response = client.get(reverse("admin:dashboard"))
+    assert response.status_code == 200
+    return response.context["figures"]
+
+
+def statuses(client) -> dict[str, int]:
+    return {bar.key: bar.value for bar in figures(client)["statuses"]}
+
+
+def test_a_new_lead_from_the_questionnaire_shows_at_once(consultant):
+    make_lead(created_at=at(TODAY - timedelta(days=3)))
+    assert figures(consultant)["total"] == 1
+    create_submission(answers={"sector": "legal"}, language="nl", contact={
+        "name": "Pim de Vries", "company": "De Vries Advocaten", "email": "pim@devries.example",
+        "phone": "", "question": ""})
+    # No cache to clear, nothing to wait for: today's leads are counted on every view.
+    after = figures(consultant)
+    assert after["total"] == 2
+    assert after["this_week"] == 1 + (TODAY - timedelta(days=3) >= MONDAY)
+    assert statuses(consultant)[FollowUpStatus.NEW] == 2
+
+
+def test_a_follow_up_change_in_the_back_office_shows_on_the_next_view(
+    consultant, django_capture_on_commit_callbacks
+):
+    lead = make_lead(created_at=at(TODAY - timedelta(days=10)))
+    assert statuses(consultant)[FollowUpStatus.NEW] == 1
+    assert figures(consultant)["overdue"] == 0
+    change = reverse("admin:advisor_submission_change", args=[lead.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = consultant.post(change, {
+            "status": FollowUpStatus.CONTACTED, "notes": "",
+            "next_follow_up": (TODAY - timedelta(days=2)).strftime("%d-%m-%Y"),
+        })
+    assert response.status_code == 302
+    assert statuses(consultant)[FollowUpStatus.NEW] == 0
+    assert statuses(consultant)[FollowUpStatus.CONTACTED] == 1
+    assert figures(consultant)["overdue"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consultant.post(change, {"status": FollowUpStatus.CUSTOMER, "notes": "",
+                                 "next_follow_up": ""})
+    after = figures(consultant)
+    assert (after["customers"], after["overdue"]) == (1, 0)
+
+
+def test_an_erasure_leaves_no_trace_in_the_figures(consultant, django_capture_on_commit_callbacks):
+    make_lead(created_at=at(TODAY - timedelta(days=20)), email="eva@jansen.example",
+              answers={"team_size": "solo", "email_intensity": "light", "budget": "minimal"})
+    make_lead(created_at=at(TODAY - timedelta(days=20)), email="pim@devries.example",
+              answers={"sector": "legal", "sensitive_data": "lots"})
+    assert figures(consultant)["total"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_personal_data(email="Eva@Jansen.example")
+    after = figures(consultant)
+    assert after["total"] == 1
+    assert by_key(after["verdicts"]) == {"imap": (0, 0), "m365": (1, 100)}
+    assert sum(week.value for week in after["weeks"]) == 1
+
+
+def test_the_retention_purge_shows_in_the_figures(consultant, django_capture_on_commit_callbacks):
+    make_lead(created_at=timezone.now() - timedelta(days=400))
+    make_lead(created_at=at(TODAY - timedelta(days=30)))
+    assert figures(consultant)["total"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_expired().submissions == 1
+    assert figures(consultant)["total"] == 1
+
+
+def test_deleting_leads_in_the_admin_shows_in_the_figures(
+    consultant, django_capture_on_commit_callbacks
+):
+    leads = [make_lead(created_at=at(TODAY - timedelta(days=n))) for n in (5, 6, 7)]
+    assert figures(consultant)["total"] == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        consultant.post(reverse("admin:advisor_submission_changelist"), {
+            "action": "delete_selected", "_selected_action": [leads[0].pk, leads[1].pk],
+            "post": "yes"})
+    assert figures(consultant)["total"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        consultant.post(reverse("admin:advisor_submission_delete", args=[leads[2].pk]),
+                        {"post": "yes"})
+    assert figures(consultant)["total"] == 0
+
+
+def test_demo_leads_show_in_the_figures(consultant, django_capture_on_commit_callbacks):
+    assert figures(consultant)["total"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", count=30, allow_production=True, stdout=io.StringIO())
+    assert figures(consultant)["total"] == 30
+
+
+def test_a_change_made_by_hand_in_the_database_shows_within_the_cache_time(consultant):
+    lead = make_lead(created_at=at(TODAY - timedelta(days=4)))
+    assert figures(consultant)["customers"] == 0
+    # Past the services (as an UPDATE in psql would be): the counts are cached a while.
+    Submission.objects.filter(pk=lead.pk).update(status=FollowUpStatus.CUSTOMER)
+    assert figures(consultant)["customers"] == 0
+    with time_machine.travel(timedelta(seconds=COUNTS_CACHE_SECONDS + 1)):
+        assert figures(consultant)["customers"] == 1
 
 
 def test_the_home_page_of_the_back_office_links_to_the_dashboard():
