@@ -1,21 +1,18 @@
 """Writing submissions: the one place a completed questionnaire becomes a stored lead."""
 
+import contextlib
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from advisor.advice.engine import advise
 from advisor.models import Submission
-from advisor.outbox.mail import (
-    queue_advice_mail,
-    queue_consultant_notification,
-    queue_share_mails,
-)
+from advisor.outbox.limits import AddressLimitReached
+from advisor.outbox.mail import queue_advice_mail, queue_consultant_notification
 from advisor.privacy.consent import PRIVACY_STATEMENT_VERSION
 from advisor.questionnaire.domain_check import request_domain_check
 from advisor.reports.report import request_report
@@ -38,7 +35,10 @@ def create_submission(
     # mails, check the domain and render the PDF are deferred when this transaction commits;
     # the check first, so that where jobs run in order the first PDF already shows it.
     queue_consultant_notification(submission=submission)
-    queue_advice_mail(submission=submission)
+    # If the address had its mails for today, the lead is kept without the advice mail,
+    # and the result page offers to send it later (questionnaire/sharing.py).
+    with contextlib.suppress(AddressLimitReached):
+        queue_advice_mail(submission=submission)
     request_domain_check(submission=submission)
     request_report(submission=submission)
     return submission
@@ -62,31 +62,6 @@ def submit_questionnaire(
         if existing is None:
             raise
         return existing
-
-
-class ShareLimitReached(Exception):
-    """This report has already sent as many e-mails as allowed."""
-
-
-def share_report(*, submission: Submission, to_self: bool, colleague: str = "") -> list[str]:
-    """Queue the report link for the visitor's own address and/or one colleague.
-
-    Raises ShareLimitReached, and queues nothing, when it would exceed the per-report limit.
-    """
-    recipients = [submission.email] if to_self else []
-    if colleague and colleague.casefold() not in {r.casefold() for r in recipients}:
-        recipients.append(colleague)
-    with transaction.atomic():
-        # One conditional UPDATE, so two requests at once cannot both pass the limit.
-        claimed = Submission.objects.filter(
-            pk=submission.pk,
-            share_count__lte=settings.SHARE_MAX_PER_REPORT - len(recipients),
-        ).update(share_count=F("share_count") + len(recipients))
-        if not claimed:
-            raise ShareLimitReached
-        queue_share_mails(submission=submission, recipients=recipients)
-    submission.refresh_from_db(fields=["share_count"])
-    return recipients
 
 
 def revoke_link(*, submission: Submission) -> Submission:
