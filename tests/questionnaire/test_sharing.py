@@ -547,3 +547,17 @@ def test_the_consultant_sees_on_the_lead_whether_the_address_was_confirmed(visit
     assert "heeft het e-mailadres niet bevestigd" in consultant.get(lead_page).text
     confirm_by_mail(visitor, submission)
     assert "bevestigde het e-mailadres op" in consultant.get(lead_page).text
+
+
+def test_the_share_limit_per_client_is_counted_in_redis_for_every_worker(redis_cache, settings):
+    server, prefix = redis_cache
+    settings.SHARE_RATE_PER_IP = "2/h"
+    reports = [confirmed_report(f"eigenaar{n}@bakkerij{n}.example") for n in range(3)]
+    # A new client per request, as each request may reach another worker process.
+    for report in reports[:2]:
+        assert share(Client(REMOTE_ADDR="198.51.100.77"), report,
+                     to_self="on").status_code == 302
+    refused = share(Client(REMOTE_ADDR="198.51.100.77"), reports[2], to_self="on")
+    assert refused.status_code == 429
+    assert str(SHARE_LIMIT_PER_IP) in refused.text
+    assert any(server.scan_iter(f"{prefix}:*"))  # the counter lives in Redis
