@@ -287,6 +287,43 @@ def test_a_permanent_refusal_marks_the_mail_failed_and_is_never_retried(settings
     assert server.attempts == 2  # one try per mail: the advice and the notification
 
 
+class RecordingRefusingSmtp(RefusingSmtp):
+    """Refuses with 550 and records every RCPT TO it was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(550)
+        self.rcpt_to: list[str] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        self.rcpt_to.append(address)
+        return await super().handle_RCPT(server, session, envelope, address, options)
+
+
+@pytest.mark.django_db
+def test_an_address_that_reaches_several_mailboxes_is_never_split_and_its_refusal_is_final(
+    settings,
+):
+    # A row written before the forms checked addresses (advisor/lib/mailbox.py): the outbox
+    # once split this one on its commas and retried the refusal 96 times.
+    server = RecordingRefusingSmtp()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": server.port,
+                                                "timeout": 5}}}
+    submission = submit()
+    address = '"x,victim1@target.example,y"@z.example'
+    mail = OutgoingMail.objects.create(
+        submission=submission, kind=MailKind.SHARE_COLLEAGUE, sender="keuzehulp@localhost",
+        recipient=address, subject="x", body_text="x", message_id="<split@localhost>")
+    server.start()
+    try:
+        assert delivery.deliver(mail_id=mail.pk, final_attempt=False) == delivery.FAILED
+    finally:
+        server.stop()
+    assert server.rcpt_to == [address]  # one recipient, as written; no victim1@ on its own
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts) == (MailStatus.FAILED, 1)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_temporary_refusal_is_retried_until_it_is_accepted(settings):
     settings.MAIL_RETRY_BASE_SECONDS = 1

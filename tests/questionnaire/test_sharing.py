@@ -180,6 +180,16 @@ def test_a_wrong_code_or_the_code_of_another_report_confirms_nothing(visitor, su
     assert submission.email_confirmed_at is None
 
 
+def test_an_undeliverable_advice_mail_is_said_so_with_what_to_do_instead(visitor, submission):
+    OutgoingMail.objects.filter(submission=submission, kind=MailKind.ADVICE).update(
+        status=MailStatus.FAILED, last_error="SMTPRecipientsRefused 550")
+    page = visitor.get(submission.get_absolute_url())
+    assert ("We konden de e-mail met dit advies niet afleveren bij eva@praktijkjansen.nl."
+            in page.text)
+    assert "Vul de vragenlijst dan opnieuw in met het goede adres" in page.text
+    assert reverse("advisor:share", args=[submission.token]) not in page.text
+
+
 # --- Once confirmed --------------------------------------------------------------------------
 
 
