@@ -105,6 +105,10 @@ class Submission(models.Model):
     link_expires_at = models.DateTimeField(_("link expires at"))
     link_revoked_at = models.DateTimeField(_("link revoked at"), null=True, blank=True)
     share_count = models.PositiveSmallIntegerField(_("report e-mails sent"), default=0)
+    # Set when someone pressed "Confirm my address" behind the link in the advice mail: only
+    # then may the visitor have the advice sent again or shared (questionnaire/sharing.py).
+    email_confirmed_at = models.DateTimeField(_("e-mail address confirmed at"), null=True,
+                                              blank=True, editable=False)
 
     # The domain check of the e-mail address's domain (advisor/domaincheck), stored by a job:
     # DomainReport.as_dict(), its level (or state) for the lead list's filter, and when.
@@ -249,6 +253,9 @@ class OutgoingMail(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=MailKind)
     sender = models.CharField(_("from"), max_length=254)
     recipient = models.EmailField(_("to"), max_length=254)
+    # The mailbox the address reaches (lib/mailbox.py: mailbox_key), for the limit on mails
+    # per address and day (outbox/limits.py): eva+1@ and eva+2@ count as one.
+    recipient_key = models.CharField(max_length=254, blank=True, editable=False)
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
@@ -267,6 +274,7 @@ class OutgoingMail(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(Lower("recipient"), name="mail_recipient_lower_idx"),
+            models.Index(fields=["recipient_key", "created_at"], name="mail_recipient_key_idx"),
             # /health/ counts queued and failed mails and finds the oldest queued one.
             models.Index(fields=["status", "created_at"], name="mail_status_idx"),
         ]

@@ -263,6 +263,10 @@ SHARE_LINK_DAYS = int(os.environ.get("SHARE_LINK_DAYS", "90"))
 # Anti-spam: report e-mails per report in total, and share requests per client IP.
 SHARE_MAX_PER_REPORT = int(os.environ.get("SHARE_MAX_PER_REPORT", "5"))
 SHARE_RATE_PER_IP = os.environ.get("SHARE_RATE_PER_IP", "10/h")
+# Mails one address (mailbox) may get from the site in any 24 hours, over all reports and
+# submissions (the consultant's notifications aside): a bot that types someone else's
+# address into the questionnaire again and again reaches them this often at most.
+MAILS_PER_ADDRESS_PER_DAY = int(os.environ.get("MAILS_PER_ADDRESS_PER_DAY", "3"))
 # A PDF report render taking longer than this many seconds is stopped (and retried by the
 # worker a few times before the visitor is told it cannot be made).
 REPORT_RENDER_TIMEOUT = float(os.environ.get("REPORT_RENDER_TIMEOUT", "30"))

@@ -70,6 +70,23 @@ def _fresh_cache_and_fast_clicks(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def redis_cache(settings):
+    """The real shared cache (Redis on loopback), under a key prefix of this test only."""
+    import uuid
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/0"
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": url, "KEY_PREFIX": prefix}}
+    server = redis.Redis.from_url(url)
+    yield server, prefix
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
+
+
 @pytest.fixture(scope="session")
 def dns_server():
     """A real DNS server on loopback with the zones of tests/domaincheck/zones.py."""

@@ -17,7 +17,10 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from advisor.models import Submission
+from advisor.outbox.mail import confirmation_code
 from advisor.questionnaire.services import create_submission
+from advisor.questionnaire.sharing import confirm_address
 from tests.conftest import ANSWERS, CONTACT, MANAGEMENT, STEP_NAMES
 from tests.factories import make_staff, verified_client
 from tests.questionnaire.test_hostile_input import HOSTILE, TEXT, VALUE
@@ -51,7 +54,8 @@ def public_routes() -> list[str]:
 
 
 ROUTES = public_routes()
-# Real step names and "." (a real report token) reach the views; the rest tests the routing.
+# Real step names and "." (a real report token and confirmation code) reach the views; the
+# rest tests the routing.
 SEGMENT = st.one_of(HOSTILE, TEXT, st.sampled_from([*STEP_NAMES, "logo.svg", "."]))
 QUERY = st.dictionaries(TEXT, VALUE, max_size=3)
 # Mostly POST: that is where bodies are read.
@@ -61,13 +65,16 @@ METHOD = st.sampled_from(["POST", "POST", "POST", "GET", "HEAD", "PUT", "DELETE"
 BODY_KIND = st.sampled_from(["form", "multipart", "file", "answers", "json", "bytes", "none"])
 
 
-def fill(route: str, segment: str, token: str) -> str:
-    """The route with each <converter:name> replaced: a real report token or hostile text."""
+def fill(route: str, segment: str, report: Submission) -> str:
+    """The route with each <converter:name> replaced: for the segment ".", a real report's
+    token and address confirmation code; else hostile text."""
+    real = {"token": report.token, "code": confirmation_code(report)}
     parts, rest = [], route
     while "<" in rest:
         before, _, after = rest.partition("<")
         name, _, rest = after.partition(">")
-        value = token if name.endswith("token") and segment == "." else segment
+        kind = name.rpartition(":")[2]
+        value = real[kind] if kind in real and segment == "." else segment
         parts += [before, quote(value, safe="")]
     return "/" + "".join(parts) + rest
 
@@ -98,15 +105,19 @@ def send(client: Client, method: str, url: str, kind: str, body: dict, raw: byte
 def _no_limits(settings):
     settings.RATELIMIT_ENABLE = False
     settings.SHARE_MAX_PER_REPORT = 10_000
+    settings.MAILS_PER_ADDRESS_PER_DAY = 10_000
 
 
 @pytest.fixture
-def token(db) -> str:
-    return create_submission(answers=ANSWERS["business"], contact=CONTACT, language="nl").token
+def report(db) -> Submission:
+    """A report whose address is confirmed, so its share form sends what it is given."""
+    return confirm_address(submission=create_submission(
+        answers=ANSWERS["business"], contact=CONTACT, language="nl"))
 
 
 def test_the_route_list_covers_every_public_page():
     for expected in ("vragen/<slug:step>/", "advies/<str:token>/delen/", "csp-report/",
+                     "advies/<str:token>/bevestigen/<str:code>/",
                      "en/privacy/", "health/", "logo/<str:name>", "robots.txt"):
         assert expected in ROUTES, expected
 
@@ -118,9 +129,9 @@ PER_ROUTE = settings(BOUNDED, max_examples=40)
 @PER_ROUTE
 @given(segment=SEGMENT, query=QUERY, method=METHOD, kind=BODY_KIND,
        body=st.dictionaries(TEXT, VALUE, max_size=4), raw=st.binary(max_size=300))
-def test_no_public_url_answers_a_server_error(token, route, segment, query, method, kind, body,
+def test_no_public_url_answers_a_server_error(report, route, segment, query, method, kind, body,
                                                raw):
-    url = fill(route, segment, token)
+    url = fill(route, segment, report)
     if query:
         url += "?" + urlencode(query, doseq=True)
     response = send(Client(), method, url, kind, body, raw, segment)

@@ -7,6 +7,7 @@ once split on the comma into several recipients), comments (``a(b)@x``), IP-lite
 the WHATWG's definition of a valid e-mail address does for <input type=email>.
 """
 
+import contextlib
 import re
 
 from django.core.exceptions import ValidationError
@@ -44,3 +45,22 @@ def validate_mailbox(value: str) -> None:
         validate_email(value)
     except ValidationError:
         raise ValidationError(EMAIL_INVALID, code="invalid") from None
+
+
+# Domains where dots in the local part are ignored (j.a.n@gmail.com reaches jan@gmail.com),
+# and which are one: googlemail.com is gmail.com.
+DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+
+
+def mailbox_key(address: str) -> str:
+    """The mailbox an address reaches, for counting mails to one person: lower case, the
+    domain in its ASCII (IDNA) form, and without a "+tag" (RFC 5233 subaddressing, which
+    Gmail, Outlook, Fastmail, Proton and most hosts offer), so eva+1@ and eva+2@ are one."""
+    local, _at, domain = address.strip().rpartition("@")
+    domain = domain.rstrip(".").lower()
+    with contextlib.suppress(UnicodeError):  # not a valid international name: as written
+        domain = domain.encode("idna").decode("ascii")
+    local = local.lower().split("+", 1)[0] or local.lower()
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", "") or local, "gmail.com"
+    return f"{local}@{domain}"

@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.signing import BadSignature, Signer
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -17,7 +19,9 @@ from django.utils.translation import gettext_noop
 from advisor.advice import table as q
 from advisor.advice.engine import Advice
 from advisor.consultant.branding import get_branding
+from advisor.lib.mailbox import mailbox_key
 from advisor.models import CheckupReminder, MailKind, OutgoingMail, Submission
+from advisor.outbox.limits import claim_mailbox, lock_mailboxes
 from advisor.queue.jobs import defer_on_commit
 
 
@@ -77,18 +81,25 @@ SUBJECTS = {
 def queue_advice_mail(*, submission: Submission, kind: str = MailKind.ADVICE,
                       recipient: str | None = None) -> OutgoingMail:
     """Queue the fixed, branded mail with the links to the advice and its PDF, in the
-    visitor's language, with the consultant as Reply-To.
+    visitor's language, with the consultant as Reply-To. Raises AddressLimitReached, and
+    queues nothing, when the recipient has had its mails for today (outbox/limits.py).
 
-    Nothing the visitor typed goes in except the company name (escaped), so the site cannot
-    be used to send someone a message of the visitor's choosing.
+    Nothing the visitor typed goes in, not even the company name: the first mail goes to
+    whatever address was typed, and a share to a colleague, so a text of the visitor's choosing
+    would let anyone send anyone a message under the consultant's name. The plan is the
+    table's own words. The first advice mail carries the link that confirms the
+    address (``confirm_url``), after which the visitor may share (questionnaire/sharing.py).
     """
     with translation.override(submission.language):
         branding = get_branding()
+        advice = Advice.from_dict(submission.advice)
+        confirm = kind == MailKind.ADVICE and submission.email_confirmed_at is None
         context = {
             "branding": branding,
-            "company": submission.company,
+            "plan": advice.plan_info.name,
             "result_url": absolute_url(submission.get_absolute_url()),
             "pdf_url": absolute_url(reverse("advisor:report_pdf", args=[submission.token])),
+            "confirm_url": absolute_url(confirmation_path(submission)) if confirm else "",
             "expires_at": submission.link_expires_at,
             "to_self": kind != MailKind.SHARE_COLLEAGUE,
             "checkup": _checkup_notice(submission) if kind != MailKind.SHARE_COLLEAGUE else None,
@@ -146,32 +157,66 @@ def queue_checkup_mail(*, submission: Submission, reminder: CheckupReminder,
 
 
 def queue_share_mails(*, submission: Submission, recipients: list[str]) -> list[OutgoingMail]:
-    """The advice mail again for the visitor's own address and/or a colleague."""
-    mails = []
-    for recipient in recipients:
-        to_self = recipient.casefold() == submission.email.casefold()
-        kind = MailKind.SHARE_SELF if to_self else MailKind.SHARE_COLLEAGUE
-        mails.append(queue_advice_mail(submission=submission, kind=kind, recipient=recipient))
-    return mails
+    """The advice mail again for the visitor's own address and/or a colleague: all of them,
+    or (AddressLimitReached) none."""
+    with transaction.atomic():
+        # Every mailbox locked up front, in one order: two shares between the same two
+        # people at once would otherwise each hold one lock and wait for the other.
+        lock_mailboxes(recipients)
+        mails = []
+        for recipient in recipients:
+            to_self = recipient.casefold() == submission.email.casefold()
+            kind = MailKind.SHARE_SELF if to_self else MailKind.SHARE_COLLEAGUE
+            mails.append(queue_advice_mail(submission=submission, kind=kind,
+                                           recipient=recipient))
+        return mails
+
+
+# The code in the link that confirms the visitor's address: an HMAC of the report's token
+# under the SECRET_KEY (and its fallbacks), so the result page, which has the token, cannot
+# give it away, and nothing needs to be stored.
+CONFIRMATION_SIGNER = Signer(salt="advisor.outbox.address-confirmation")
+
+
+def confirmation_code(submission: Submission) -> str:
+    return CONFIRMATION_SIGNER.signature(submission.token)
+
+
+def is_confirmation_code(*, submission: Submission, code: str) -> bool:
+    try:
+        CONFIRMATION_SIGNER.unsign(f"{submission.token}{CONFIRMATION_SIGNER.sep}{code}")
+    except BadSignature:
+        return False
+    return True
+
+
+def confirmation_path(submission: Submission) -> str:
+    return reverse("advisor:confirm_address",
+                   args=[submission.token, confirmation_code(submission)])
 
 
 def _queue(
     *, submission: Submission | None, kind: str, to: str, subject: str, template: str,
     context: dict[str, Any], headers: dict[str, str] | None = None,
 ) -> OutgoingMail:
-    # Rendered now, in the caller's language and with the branding of this moment: the mail
-    # says what the visitor was told it would say, whenever the worker gets to it.
-    mail = OutgoingMail.objects.create(
-        submission=submission,
-        kind=kind,
-        sender=settings.DEFAULT_FROM_EMAIL,
-        recipient=to,
-        subject=one_line(subject),
-        body_text=render_to_string(f"{template}.txt", context),
-        body_html=render_to_string(f"{template}.html", context),
-        headers=headers or {},
-        message_id=message_id(),
-    )
+    with transaction.atomic():
+        # Every mail but the consultant's takes one of its address's places for today.
+        if kind != MailKind.CONSULTANT:
+            claim_mailbox(to)
+        # Rendered now, in the caller's language and with the branding of this moment: the
+        # mail says what the visitor was told it would say, whenever the worker gets to it.
+        mail = OutgoingMail.objects.create(
+            submission=submission,
+            kind=kind,
+            sender=settings.DEFAULT_FROM_EMAIL,
+            recipient=to,
+            recipient_key=mailbox_key(to),
+            subject=one_line(subject),
+            body_text=render_to_string(f"{template}.txt", context),
+            body_html=render_to_string(f"{template}.html", context),
+            headers=headers or {},
+            message_id=message_id(),
+        )
     schedule_delivery(mail=mail)
     return mail
 

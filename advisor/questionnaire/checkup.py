@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from advisor.models import CheckupReminder, MailKind, MailStatus, OutgoingMail, Submission
+from advisor.outbox.limits import AddressLimitReached
 from advisor.outbox.mail import queue_checkup_mail
 from advisor.privacy.consent import (
     CHECKUP_AFTER_MONTHS,
@@ -81,6 +82,17 @@ def queue_due_reminders(*, now: datetime | None = None) -> int:
 
 
 def _send(*, reminder_id: int, now: datetime) -> bool:
+    try:
+        return _claim_and_queue(reminder_id=reminder_id, now=now)
+    except AddressLimitReached:
+        # The mailbox has had its mails for today (outbox/limits.py): the claim is rolled
+        # back with the mail, so the reminder stays due and a later run sends it.
+        logger.info("Check-up reminder %d waits: its address had its mails for today",
+                    reminder_id)
+        return False
+
+
+def _claim_and_queue(*, reminder_id: int, now: datetime) -> bool:
     with transaction.atomic():
         # The submission first, as erasure and purge lock it: the same order, no deadlock,
         # and a reminder whose submission is being erased waits and then finds nothing.

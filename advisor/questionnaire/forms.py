@@ -275,7 +275,8 @@ class ShareForm(forms.Form):
                                  initial=True, widget=forms.CheckboxInput(attrs={"class": CHECK}))
     colleague = forms.CharField(
         label=_("Also send it to a colleague"), max_length=254, required=False,
-        help_text=_("One e-mail address. They receive the link to this advice, nothing else."),
+        help_text=_("One e-mail address. They get a short e-mail with the link to this advice. "
+                    "It does not say who you are, so tell them it is coming."),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "class": TEXT}),
     )
 

@@ -2,7 +2,6 @@
 
 import re
 
-from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,11 +20,6 @@ def shared_submission_or_404(token: str) -> Submission:
     live = Submission.objects.filter(link_expires_at__gt=timezone.now(),
                                      link_revoked_at__isnull=True)
     return get_object_or_404(live, token=token)
-
-
-def shares_left(submission: Submission) -> int:
-    """How many more report e-mails this report may send."""
-    return max(0, settings.SHARE_MAX_PER_REPORT - submission.share_count)
 
 
 def advice_mail_status(submission: Submission) -> OutgoingMail | None:

@@ -1,12 +1,12 @@
 """Writing submissions: the one place a completed questionnaire becomes a stored lead."""
 
+import contextlib
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from advisor.advice import table as q
@@ -14,11 +14,8 @@ from advisor.advice.engine import advise
 from advisor.funnel import counting
 from advisor.funnel.sources import Source
 from advisor.models import FunnelEvent, Submission
-from advisor.outbox.mail import (
-    queue_advice_mail,
-    queue_consultant_notification,
-    queue_share_mails,
-)
+from advisor.outbox.limits import AddressLimitReached
+from advisor.outbox.mail import queue_advice_mail, queue_consultant_notification
 from advisor.privacy.consent import current_statement_version
 from advisor.questionnaire.checkup import continued_submission, opt_in
 from advisor.questionnaire.domain_check import request_domain_check
@@ -39,7 +36,7 @@ def create_submission(
     submission = Submission.from_advice(
         advice.as_dict(), contact=contact, language=language,
         consent_version=current_statement_version(), idempotency_key=idempotency_key,
-        previous=previous,
+        previous=previous, email_confirmed_at=_confirmed_by_checkup(previous, contact),
         **(source or Source()).submission_fields(),
     )
     submission.save()
@@ -51,12 +48,24 @@ def create_submission(
     # mails, check the domain and render the PDF are deferred when this transaction commits;
     # the check first, so that where jobs run in order the first PDF already shows it.
     queue_consultant_notification(submission=submission)
-    queue_advice_mail(submission=submission)
+    # If the address had its mails for today, the lead is kept without the advice mail,
+    # and the result page offers to send it later (questionnaire/sharing.py).
+    with contextlib.suppress(AddressLimitReached):
+        queue_advice_mail(submission=submission)
     request_domain_check(submission=submission)
     request_report(submission=submission)
     # And to the consultant's CRM, if switched on and the statement agreed to said so.
     queue_lead_created(submission=submission)
     return submission
+
+
+def _confirmed_by_checkup(previous: Submission | None, contact: Mapping[str, Any]
+                          ) -> datetime | None:
+    """A check-up started from the reminder's link, which went to the earlier lead's address:
+    the same address needs no new confirmation before the visitor may share."""
+    if previous is not None and previous.email.casefold() == contact["email"].casefold():
+        return timezone.now()
+    return None
 
 
 def count_submission(*, submission: Submission, source: Source) -> None:
@@ -94,31 +103,6 @@ def submit_questionnaire(
         if existing is None:
             raise
         return existing
-
-
-class ShareLimitReached(Exception):
-    """This report has already sent as many e-mails as allowed."""
-
-
-def share_report(*, submission: Submission, to_self: bool, colleague: str = "") -> list[str]:
-    """Queue the report link for the visitor's own address and/or one colleague.
-
-    Raises ShareLimitReached, and queues nothing, when it would exceed the per-report limit.
-    """
-    recipients = [submission.email] if to_self else []
-    if colleague and colleague.casefold() not in {r.casefold() for r in recipients}:
-        recipients.append(colleague)
-    with transaction.atomic():
-        # One conditional UPDATE, so two requests at once cannot both pass the limit.
-        claimed = Submission.objects.filter(
-            pk=submission.pk,
-            share_count__lte=settings.SHARE_MAX_PER_REPORT - len(recipients),
-        ).update(share_count=F("share_count") + len(recipients))
-        if not claimed:
-            raise ShareLimitReached
-        queue_share_mails(submission=submission, recipients=recipients)
-    submission.refresh_from_db(fields=["share_count"])
-    return recipients
 
 
 def revoke_link(*, submission: Submission) -> Submission:

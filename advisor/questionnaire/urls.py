@@ -10,6 +10,7 @@ urlpatterns = [
     path("vragen/<slug:step>/", wizard.questionnaire, name="step"),
     path("advies/<str:token>/", views.result, name="result"),
     path("advies/<str:token>/delen/", views.share, name="share"),
+    path("advies/<str:token>/bevestigen/<str:code>/", views.confirm, name="confirm_address"),
     path("advies/<str:token>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("advies/<str:token>/herinnering-stoppen/", views.result_checkup_stop,
          name="result_checkup_stop"),

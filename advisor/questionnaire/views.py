@@ -31,14 +31,21 @@ from advisor.consultant.branding import get_branding
 from advisor.funnel.sources import landing_source
 from advisor.funnel.visits import result_event
 from advisor.models import DomainCheckState, FunnelEvent, Submission
+from advisor.outbox.limits import AddressLimitReached
+from advisor.outbox.mail import is_confirmation_code
 from advisor.questionnaire import checkup as checkups
 from advisor.questionnaire.forms import ShareForm
-from advisor.questionnaire.selectors import (
-    advice_mail_status,
-    shared_submission_or_404,
-    shares_left,
+from advisor.questionnaire.selectors import advice_mail_status, shared_submission_or_404
+from advisor.questionnaire.sharing import (
+    COLLEAGUE_ALREADY,
+    NOT_CONFIRMED,
+    REPORT_LIMIT,
+    ShareRefused,
+    confirm_address,
+    refusal,
+    share_options,
+    share_report,
 )
-from advisor.questionnaire.services import ShareLimitReached, share_report
 from advisor.questionnaire.wizard import LAST_RESULT, prefill
 from advisor.reports.presenters import contact_actions, result_context
 from advisor.reports.report import FAILED, report_download, report_filename, report_state
@@ -65,6 +72,29 @@ SHARE_LIMIT_PER_REPORT = _(
 SHARE_LIMIT_PER_IP = _(
     "You have sent many e-mails in a short time. Please wait an hour and try again."
 )
+SHARE_NOT_CONFIRMED = _(
+    "First confirm your e-mail address: open the e-mail we sent to %(address)s and click "
+    "“Confirm my address”. Then you can send this advice to a colleague, or to yourself "
+    "again. This way nobody can use this site to send e-mail to someone else's address."
+)
+SHARE_COLLEAGUE_ALREADY = _(
+    "You have already shared this advice with a colleague (%(address)s). We send it to one "
+    "colleague per advice. Want more people to read it? Forward your own e-mail to them."
+)
+SHARE_LIMIT_PER_ADDRESS = _(
+    "We have already sent %(address)s as many e-mails today as we allow, so that nobody can "
+    "use this site to flood an inbox. Please try again tomorrow."
+)
+ADDRESS_CONFIRMED = _(
+    "Thank you: %(address)s is confirmed. You can now send this advice to a colleague, or "
+    "to yourself again."
+)
+# (message, HTTP status) per refusal of the policy.
+REFUSALS = {
+    NOT_CONFIRMED: (SHARE_NOT_CONFIRMED, 403),
+    COLLEAGUE_ALREADY: (SHARE_COLLEAGUE_ALREADY, 403),
+    REPORT_LIMIT: (SHARE_LIMIT_PER_REPORT, 429),
+}
 
 
 def private_report(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -110,7 +140,7 @@ def counted_contact_actions(*, submission: Submission, actions: list[dict[str, s
 
 def _result_page(
     request: HttpRequest, submission: Submission, share_form: ShareForm | None = None,
-    status: int = 200,
+    status: int = 200, refused_because: str = "",
 ) -> HttpResponse:
     pdf_state = report_state(submission)
     branding = get_branding()
@@ -122,7 +152,8 @@ def _result_page(
         "contact_actions": counted_contact_actions(submission=submission, actions=contact_actions(
             branding=branding, company=submission.company)),
         "share_form": share_form or ShareForm(),
-        "shares_left": shares_left(submission),
+        "share": share_options(submission),
+        "share_refusal": refused_because,
         "pdf_state": pdf_state,
         "refresh_seconds": PREPARING_REFRESH_SECONDS if waiting else None,
         "advice_mail": advice_mail_status(submission),
@@ -163,6 +194,15 @@ def _share_rate(group: str, request: HttpRequest) -> str:
     return settings.SHARE_RATE_PER_IP
 
 
+def _refused(request: HttpRequest, submission: Submission, message: str, status: int,
+             form: ShareForm | None = None) -> HttpResponse:
+    """The result page with why nothing was sent, in the error summary at the top of the
+    share section; a valid form keeps what the visitor typed."""
+    form = form if form is not None and form.is_bound and form.is_valid() else ShareForm()
+    return _result_page(request, submission, share_form=form, status=status,
+                        refused_because=message)
+
+
 @private_report
 @require_POST
 @ratelimit(key="ip", rate=_share_rate, method="POST", block=False)
@@ -171,17 +211,30 @@ def share(request: HttpRequest, token: str) -> HttpResponse:
     submission = shared_submission_or_404(token)
     form = ShareForm(request.POST)
     if request.limited:
-        # As a form error: the error summary shows it where the visitor is looking.
-        form.add_error(None, SHARE_LIMIT_PER_IP)
-        return _result_page(request, submission, share_form=form, status=429)
-    if not form.is_valid():
-        return _result_page(request, submission, share_form=form)
-    try:
-        recipients = share_report(submission=submission, to_self=form.cleaned_data["to_self"],
-                                  colleague=form.cleaned_data["colleague"])
-    except ShareLimitReached:
-        form.add_error(None, SHARE_LIMIT_PER_REPORT)
-        return _result_page(request, submission, share_form=form, status=429)
+        return _refused(request, submission, SHARE_LIMIT_PER_IP, 429, form)
+    # What the policy refuses whatever the address: said before the address is checked.
+    options = share_options(submission)
+    reason = refusal(options, colleague=bool(request.POST.get("colleague", "").strip()))
+    if reason is None:
+        if not form.is_valid():
+            return _result_page(request, submission, share_form=form)
+        try:
+            recipients = share_report(submission=submission,
+                                      to_self=form.cleaned_data["to_self"],
+                                      colleague=form.cleaned_data["colleague"])
+        except ShareRefused as refused:
+            reason, options = refused.reason, share_options(submission)
+        except AddressLimitReached as limited:
+            return _refused(request, submission,
+                            SHARE_LIMIT_PER_ADDRESS % {"address": limited.address}, 429, form)
+        else:
+            return _shared(request, submission, recipients)
+    message, status = REFUSALS[reason]
+    address = options.colleague if reason == COLLEAGUE_ALREADY else options.email
+    return _refused(request, submission, message % {"address": address}, status, form)
+
+
+def _shared(request: HttpRequest, submission: Submission, recipients: list[str]) -> HttpResponse:
     count_for_the_visitor(request, submission, FunnelEvent.SHARED)
     if len(recipients) == 1:
         sent = SHARE_SENT_ONE % {"address": recipients[0]}
@@ -190,6 +243,24 @@ def share(request: HttpRequest, token: str) -> HttpResponse:
     messages.success(request, sent)
     # Back at the share form, where the confirmation is shown.
     return redirect(f"{submission.get_absolute_url()}#{SHARE_ANCHOR}")
+
+
+@private_report
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str, code: str) -> HttpResponse:
+    """The link in the advice mail: a page with a button, and the button confirms.
+
+    A GET changes nothing: mail scanners open every link in a mail, and a confirmation they
+    gave would prove nothing about the person who reads it.
+    """
+    submission = shared_submission_or_404(token)
+    if not is_confirmation_code(submission=submission, code=code):
+        raise Http404
+    if request.method == "POST":
+        confirm_address(submission=submission)
+        messages.success(request, ADDRESS_CONFIRMED % {"address": submission.email})
+        return redirect(f"{submission.get_absolute_url()}#{SHARE_ANCHOR}")
+    return render(request, "advisor/confirm_address.html", {"submission": submission})
 
 
 @private_report

@@ -255,6 +255,32 @@ def test_the_consultant_saves_profile_logo_and_price_table_in_one_go(media):
     assert consultant.get(delete_url).status_code == 403
 
 
+def test_a_replaced_or_cleared_logo_leaves_no_file_on_disk(
+        media, django_capture_on_commit_callbacks):
+    consultant = verified_client(make_staff())
+    consultant.post(reverse("admin:advisor_consultantprofile_add"),
+                    {**profile_form(), "logo": upload("first.png", image_bytes())})
+    profile = ConsultantProfile.objects.get()
+    first = media / profile.logo.name
+    assert first.is_file()
+    rows = {"prices-INITIAL_FORMS": str(len(PLANS))} | {
+        f"prices-{index}-id": str(price.pk)
+        for index, price in enumerate(profile.prices.order_by("pk"))}
+    change = reverse("admin:advisor_consultantprofile_change", args=[profile.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = consultant.post(change, {**profile_form(**rows), "logo": upload(
+            "second.png", image_bytes(color="#aa0000"))})
+    assert response.status_code == 302
+    second = media / ConsultantProfile.objects.get().logo.name
+    assert not first.exists() and second.is_file()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consultant.post(change, {**profile_form(**rows), "logo-clear": "on"})
+    assert not ConsultantProfile.objects.get().logo
+    assert [path for path in media.rglob("*") if path.is_file()] == []
+
+
 def test_an_svg_upload_in_the_back_office_is_refused_with_a_clear_message():
     consultant = verified_client(make_staff())
     svg = upload("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml")

@@ -1,8 +1,10 @@
 """The visitor's journey in Chromium, on a phone and a laptop, in Dutch and English.
 
 From the start page through every step (by keyboard alone on the phone), Back and reload,
-a corrected contact error, the advice, the PDF, sharing with a colleague (the mail arrives
-at a real SMTP server), and a link to the consultant's own site that carries no token.
+a corrected contact error, the advice, confirming the address from the mail, sharing with a
+colleague (the mails arrive at a real SMTP server), the PDF, and a link to the consultant's
+own site that carries no token. Then the share section before confirmation, after it, and
+when the limit of mails per address is reached.
 """
 
 import http.server
@@ -20,6 +22,7 @@ from advisor.lib.contrast import contrast_ratio
 from advisor.models import Submission
 from advisor.questionnaire.services import create_submission
 from advisor.web.errors import CSRF_EXPIRED, CSRF_EXPLANATIONS, CSRF_OTHER_SITE
+from tests.confirmation import confirmation_link
 from tests.e2e.conftest import LAPTOP, PHONE, Visit
 from tests.jobs import run_jobs_until
 
@@ -31,11 +34,14 @@ WORDS = {
     "nl": {"prefix": "", "next": "Volgende", "back": "Vorige", "show": "Bekijk mijn advies",
            "start": "Start de vragenlijst", "send": "Verstuur de link", "colleague": "collega",
            "book": "Plan een afspraak", "step": "Stap {} van {}", "locale": "nl-NL",
-           "subject": "E-mailadvies Bakkerij Jansen & Zn"},
+           "subject": "E-mailadvies Bakkerij Jansen & Zn",
+           "confirm_first": "Bevestig eerst je e-mailadres.", "confirm": "Ja, dit is mijn adres"},
     "en": {"prefix": "/en", "next": "Next", "back": "Back", "show": "Show my advice",
            "start": "Start the questionnaire", "send": "Send the link", "colleague": "colleague",
            "book": "Book an appointment", "step": "Step {} of {}", "locale": "en-GB",
-           "subject": "E-mail advice Bakkerij Jansen & Zn"},
+           "subject": "E-mail advice Bakkerij Jansen & Zn",
+           "confirm_first": "First confirm your e-mail address.",
+           "confirm": "Yes, this is my address"},
 }
 # Keyboard only (Tab, Space, Enter) on one phone and one laptop journey; the mouse elsewhere.
 JOURNEYS = [
@@ -204,6 +210,7 @@ def test_a_visitor_gets_advice_shares_it_and_downloads_the_pdf(
     v.check("result")
     the_offer_is_close_to_the_verdict(page, words)
 
+    confirms_the_address_from_the_mail(v, words, submission, smtp)
     shares_with_a_colleague(v, words, submission, smtp)
     downloads_the_pdf(page, submission)
     the_consultants_site_gets_no_token(page, other_site, submission)
@@ -233,6 +240,24 @@ def counter(words: dict, index: int) -> re.Pattern:
     return re.compile(rf"^\s*{text}\s*$")
 
 
+def confirms_the_address_from_the_mail(v: Visit, words: dict, submission: Submission,
+                                      smtp) -> None:
+    """Before confirmation the page says what to do; the link in the mail opens a page whose
+    button confirms; back at the advice, the share form is there."""
+    page = v.page
+    expect(page.locator("#share .share-locked")).to_contain_text(words["confirm_first"])
+    assert page.locator("input[name=colleague]").count() == 0
+    v.check("share-confirm-first")
+    run_jobs_until(lambda: smtp.to(submission.email))
+    [advice] = smtp.to(submission.email)
+    v.goto(confirmation_link(advice.get_body(("plain",)).get_content()))
+    v.check("confirm-address")
+    page.get_by_role("button", name=words["confirm"]).click()
+    page.wait_for_url(re.compile(r".*/advies/[\w-]+/#share$"))
+    expect(page.locator("#share [role=status]")).to_contain_text(submission.email)
+    v.check("address-confirmed")
+
+
 def shares_with_a_colleague(v: Visit, words: dict, submission: Submission, smtp) -> None:
     page = v.page
     page.fill("input[name=colleague]", "jan@")
@@ -244,6 +269,9 @@ def shares_with_a_colleague(v: Visit, words: dict, submission: Submission, smtp)
     # A real submit of the form in Chromium: no 403, back at the share section with a notice.
     page.wait_for_url(re.compile(r".*/advies/[\w-]+/#share$"))
     expect(page.locator("#share [role=status]")).to_contain_text("jan@bakkerij-jansen.example")
+    # One colleague per advice: the field is gone, the page says with whom it was shared.
+    assert page.locator("input[name=colleague]").count() == 0
+    expect(page.locator("#share .share-colleague")).to_contain_text("jan@bakkerij-jansen.example")
     v.check("shared")
     # The jobs run in the live server's process after each commit (SQLite mode): wait for them.
     def arrived() -> set[str]:
@@ -258,7 +286,9 @@ def shares_with_a_colleague(v: Visit, words: dict, submission: Submission, smtp)
     assert len({str(message["Message-ID"]) for message in smtp.messages}) == len(smtp.messages)
     for message in smtp.messages:
         if str(message["To"]) == "jan@bakkerij-jansen.example":
-            assert submission.get_absolute_url() in message.get_body(("plain",)).get_content()
+            plain = message.get_body(("plain",)).get_content()
+            assert submission.get_absolute_url() in plain
+            assert submission.company not in message.as_string()
 
 
 def downloads_the_pdf(page: Page, submission: Submission) -> None:
@@ -276,6 +306,52 @@ def the_consultants_site_gets_no_token(page: Page, other_site, submission: Submi
     assert other_site.referers, "the consultant's site was not visited"
     # same-origin: another origin gets no Referer at all, so certainly not the token.
     assert other_site.referers == [None] * len(other_site.referers)
+
+
+def test_a_visitor_sees_what_may_be_sent_before_and_after_confirming_and_at_the_limit(
+        visit, smtp, settings):
+    assert settings.MAILS_PER_ADDRESS_PER_DAY == 3
+    eva = "eva@bakkerij-jansen.example"
+    submission = create_submission(
+        answers={"sector": "legal", "team_size": "6_15"}, language="nl",
+        contact={"name": "Eva Jansen", "company": "Jansen Advocaten", "email": eva})
+    v: Visit = visit("share-limits", viewport=LAPTOP)
+    page = v.page
+
+    # Before confirmation: what to do, and nothing to send.
+    v.goto(submission.get_absolute_url())
+    expect(page.locator("#share .share-locked")).to_contain_text("Bevestig eerst je e-mailadres.")
+    assert page.locator("#share form, .resend-advice").count() == 0
+    v.check("before-confirmation")
+
+    run_jobs_until(lambda: smtp.to(eva))
+    v.goto(confirmation_link(smtp.to(eva)[0].get_body(("plain",)).get_content()))
+    page.get_by_role("button", name="Ja, dit is mijn adres").click()
+    page.wait_for_url(re.compile(r".*/advies/[\w-]+/#share$"))
+    expect(page.locator("input[name=colleague]")).to_be_visible()
+    v.check("after-confirmation")
+
+    # The advice mail and two sent again make three mails today; a fourth is refused.
+    for _ in range(2):
+        page.locator(".resend-advice").click()
+        expect(page.locator("#share [role=status]")).to_contain_text(eva)
+    page.locator(".resend-advice").click()
+    opens_at_the_error_summary(page)
+    expect(page.locator("#error-summary")).to_contain_text(
+        f"We hebben {eva} vandaag al zo veel e-mails gestuurd als we toestaan.")
+    v.check("address-limit-reached")
+    run_jobs_until(lambda: len(smtp.to(eva)) == 3)
+
+    # A second questionnaire with the same address that day: its advice mail waits.
+    later = create_submission(
+        answers={"sector": "legal"}, language="nl",
+        contact={"name": "Eva Jansen", "company": "Jansen Advocaten", "email": eva})
+    v.goto(later.get_absolute_url())
+    expect(page.locator("#share .share-locked")).to_contain_text(
+        f"We hebben dit advies nog niet gemaild naar {eva}")
+    expect(page.get_by_role("button", name=f"Mail het advies naar {eva}")).to_be_visible()
+    v.check("advice-mail-held-back")
+    assert len(smtp.to(eva)) == 3
 
 
 class FormOnAnotherSite(http.server.BaseHTTPRequestHandler):

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from advisor.funnel.visits import SESSION_KEY
 from advisor.models import FunnelCount, IndexedSession, Submission
+from tests.confirmation import confirm_by_mail
 from tests.conftest import ANSWERS, CONTACT, CONTACT_STEP, MANAGEMENT, STEP_NAMES, step_url
 from tests.factories import make_staff, stored_report, verified_client
 
@@ -113,6 +114,7 @@ def test_a_scripted_day_of_visits_is_counted_exactly(settings):
     stored_report(submission_a)
     for _ in range(2):
         assert a.client.get(f"{a.result_url}rapport.pdf").status_code == 200
+    confirm_by_mail(a.client, submission_a)  # the button behind the advice mail's link
     assert a.client.post(f"{a.result_url}delen/", {"to_self": "on"}).status_code == 302
     for kind in ("book", "book", "call"):
         assert a.client.get(f"{a.result_url}contact/{kind}/").status_code == 302

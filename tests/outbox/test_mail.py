@@ -17,6 +17,7 @@ from advisor.models import MailKind, MailStatus, OutgoingMail, Submission
 from advisor.outbox import delivery
 from advisor.outbox.mail import consultant_address, queue_share_mails
 from advisor.questionnaire.services import create_submission
+from tests.confirmation import confirm_by_mail
 from tests.conftest import ANSWERS, CONTACT, complete_questionnaire
 from tests.jobs import run_due_jobs, run_jobs_until
 from tests.smtp_server import LoopbackSmtp, loopback_smtp
@@ -96,8 +97,8 @@ def test_the_notification_summarises_the_lead_and_links_to_it_in_the_admin(setti
     for text in (mail.body_text, mail.body_html):
         assert "Bakkerij Smit" in text
         assert f"https://advies.example.nl{admin_path}" in text
-        assert "Microsoft 365" in text
         assert submission.advice["plan_name"] in text  # the suggested plan
+    assert "Advies: Microsoft 365\n" in mail.body_text  # the verdict, not only the plan
     assert "Bakkerij Smit" in mail.subject
 
 
@@ -225,6 +226,7 @@ def test_mail_queued_while_the_smtp_server_is_down_arrives_exactly_once_when_it_
         assert response.status_code == 302
         assert response["Location"] == submission.get_absolute_url()
     shared = Submission.objects.get(email="eigenaar0@bedrijf0.nl")
+    confirm_by_mail(client, shared)
     response = client.post(reverse("advisor:share", args=[shared.token]),
                            {"to_self": "on", "colleague": "collega@bedrijf0.nl"})
     assert response.status_code == 302
@@ -283,6 +285,43 @@ def test_a_permanent_refusal_marks_the_mail_failed_and_is_never_retried(settings
     assert (advice.status, advice.attempts) == (MailStatus.FAILED, 1)
     assert advice.last_error == "SMTPRecipientsRefused 550"  # no address, no server text
     assert server.attempts == 2  # one try per mail: the advice and the notification
+
+
+class RecordingRefusingSmtp(RefusingSmtp):
+    """Refuses with 550 and records every RCPT TO it was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(550)
+        self.rcpt_to: list[str] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        self.rcpt_to.append(address)
+        return await super().handle_RCPT(server, session, envelope, address, options)
+
+
+@pytest.mark.django_db
+def test_an_address_that_reaches_several_mailboxes_is_never_split_and_its_refusal_is_final(
+    settings,
+):
+    # A row written before the forms checked addresses (advisor/lib/mailbox.py): the outbox
+    # once split this one on its commas and retried the refusal 96 times.
+    server = RecordingRefusingSmtp()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": server.port,
+                                                "timeout": 5}}}
+    submission = submit()
+    address = '"x,victim1@target.example,y"@z.example'
+    mail = OutgoingMail.objects.create(
+        submission=submission, kind=MailKind.SHARE_COLLEAGUE, sender="keuzehulp@localhost",
+        recipient=address, subject="x", body_text="x", message_id="<split@localhost>")
+    server.start()
+    try:
+        assert delivery.deliver(mail_id=mail.pk, final_attempt=False) == delivery.FAILED
+    finally:
+        server.stop()
+    assert server.rcpt_to == [address]  # one recipient, as written; no victim1@ on its own
+    mail.refresh_from_db()
+    assert (mail.status, mail.attempts) == (MailStatus.FAILED, 1)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -25,7 +25,8 @@ from advisor.privacy.services import (
     months_before,
     purge_expired,
 )
-from advisor.questionnaire.services import create_submission, share_report
+from advisor.questionnaire.services import create_submission
+from advisor.questionnaire.sharing import confirm_address, share_report
 from tests.conftest import ANSWERS, CONTACT
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_consent_is_stored_with_its_time_and_the_version_of_the_statement(client
 # --- Retention ---
 
 def test_purge_deletes_old_submissions_completely_and_keeps_recent_ones(media, client):
-    old = submission_for(EVA, months_ago=13)
+    old = confirm_address(submission=submission_for(EVA, months_ago=13))
     share_report(submission=old, to_self=True, colleague=PIM)  # mails younger than the cutoff
     recent = submission_for(PIM)
     old_file = media / old.report_pdf.name
@@ -162,9 +163,9 @@ def test_months_before_handles_short_months():
 
 def test_export_holds_everything_about_one_address_and_nothing_about_others(client,
                                                                             questionnaire):
-    eva = submission_for(EVA)
+    eva = confirm_address(submission=submission_for(EVA))
     share_report(submission=eva, to_self=True)
-    pim = submission_for(PIM)
+    pim = confirm_address(submission=submission_for(PIM))
     share_report(submission=pim, to_self=False, colleague=EVA.upper())
     unfinished_questionnaire(client, questionnaire, EVA)
 
@@ -173,6 +174,7 @@ def test_export_holds_everything_about_one_address_and_nothing_about_others(clie
     assert [s["token"] for s in data["submissions"]] == [eva.token]
     assert data["submissions"][0]["email"] == EVA
     assert data["submissions"][0]["consent_version"] == PRIVACY_STATEMENT_VERSION
+    assert data["submissions"][0]["email_confirmed_at"] == eva.email_confirmed_at.isoformat()
     # Her advice mail, her share, the consultant's notification about her (by foreign key),
     # and Pim's share to her (by the exact address).
     assert sorted((mail["submission"], mail["kind"]) for mail in data["mails"]) == sorted([
@@ -184,9 +186,9 @@ def test_export_holds_everything_about_one_address_and_nothing_about_others(clie
 
 def test_erase_removes_everything_about_one_address_and_nothing_else(client, questionnaire,
                                                                      media):
-    eva = submission_for(EVA)
+    eva = confirm_address(submission=submission_for(EVA))
     share_report(submission=eva, to_self=True)
-    pim = submission_for(PIM)
+    pim = confirm_address(submission=submission_for(PIM))
     share_report(submission=pim, to_self=False, colleague=EVA)
     unfinished_questionnaire(client, questionnaire, EVA)
 

@@ -273,7 +273,7 @@ def walk_prefilled(client: Client, *, language: str = "nl", change: dict[str, st
         html = client.get(step_url(step, language)).content.decode()
         if step == CONTACT_STEP:
             address = re.search(r'name="email" value="([^"]*)"', html).group(1)
-            post_step(client, step, {**(contact or {}), "email": address, "consent": "on"},
+            post_step(client, step, {"email": address, **(contact or {}), "consent": "on"},
                       language)
             return shown, address
         answers = checked_answers(html)
@@ -557,3 +557,55 @@ def test_the_privacy_statement_describes_the_check_up_what_is_kept_how_long_and_
         html = client.get(reverse("advisor:privacy")).content.decode()
     assert all(word in html for word in words)
 
+
+
+# --- With the mail policy: the address limit, and the confirmation a reminder carries ---------
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_to_an_address_that_had_its_mails_today_waits_for_a_later_run(
+        client, smtp, settings):
+    submission = opted_in(client)
+    due = months_later(submission, CHECKUP_AFTER_MONTHS, hours=1)
+    with time_machine.travel(due, tick=False):
+        # Other mails reached Eva's mailbox today, up to the daily limit.
+        for _ in range(settings.MAILS_PER_ADDRESS_PER_DAY):
+            OutgoingMail.objects.create(
+                kind=MailKind.SHARE_SELF, sender="x@example.nl", recipient=EVA.upper(),
+                recipient_key=OutgoingMail.objects.filter(recipient=EVA).first().recipient_key,
+                subject="s", body_text="b", message_id=f"<{_}@test>", status=MailStatus.SENT)
+        assert send_due_checkup_reminders(0) == 0
+    submission.checkup.refresh_from_db()
+    assert submission.checkup.sent_at is None
+    assert not submission.mails.filter(kind=MailKind.CHECKUP).exists()
+
+    with time_machine.travel(due + timedelta(days=1, hours=1), tick=False):
+        assert send_due_checkup_reminders(0) == 1
+    run_due_jobs()
+    assert len(reminders_to(smtp)) == 1
+
+
+def test_a_check_up_from_the_reminder_to_the_same_address_needs_no_new_confirmation():
+    old = opted_in(Client())
+    remind(old)
+    returning = Client()
+    with time_machine.travel(months_later(old, CHECKUP_AFTER_MONTHS, days=2), tick=False):
+        returning.get(reminder_link(old))
+        walk_prefilled(returning, change={},
+                       contact={"name": "Eva Jansen", "company": "Huisartsenpraktijk Jansen"})
+    new = Submission.objects.latest("created_at")
+    assert new.previous == old and new.email_confirmed_at is not None
+    advice_mail = new.mails.get(kind=MailKind.ADVICE)
+    assert "/bevestigen/" not in advice_mail.body_text
+
+
+def test_a_check_up_sent_on_to_another_address_still_asks_that_address_to_confirm():
+    old = opted_in(Client())
+    remind(old)
+    returning = Client()
+    with time_machine.travel(months_later(old, CHECKUP_AFTER_MONTHS, days=2), tick=False):
+        returning.get(reminder_link(old))
+        walk_prefilled(returning, change={},
+                       contact={"name": "Piet", "company": "Huisartsenpraktijk Jansen",
+                                "email": "piet@praktijkjansen.nl"})
+    new = Submission.objects.latest("created_at")
+    assert new.previous == old and new.email_confirmed_at is None

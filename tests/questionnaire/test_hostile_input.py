@@ -1,5 +1,6 @@
 """Property-based tests (hypothesis): random and hostile input to every questionnaire step, the
-share form and the report URLs. Never a 500; a clear message or a 4xx; nothing half-stored.
+share form (in each state of the sharing policy), the address confirmation and the report
+URLs. Never a 500; a clear message or a 4xx; nothing half-stored.
 
 Each property compares the site's decision with the form's own verdict on the same data, so
 "accepted" and "refused" are both checked, not just "did not crash".
@@ -9,14 +10,16 @@ from urllib.parse import quote
 
 import pytest
 from django.http import QueryDict
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.translation import gettext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.advice import table as q
-from advisor.models import OutgoingMail, Submission
+from advisor.models import MailKind, OutgoingMail, Submission
+from advisor.outbox.mail import confirmation_code
+from advisor.questionnaire import sharing
 from advisor.questionnaire.forms import ContactForm, ShareForm, wizard_forms
 from advisor.questionnaire.services import create_submission
 from tests.conftest import ANSWERS, CONTACT, MANAGEMENT, STEP_NAMES
@@ -80,6 +83,7 @@ def _no_limits(settings):
     """Hundreds of posts from one address: the rate limits are tested in test_security."""
     settings.RATELIMIT_ENABLE = False
     settings.SHARE_MAX_PER_REPORT = 10_000
+    settings.MAILS_PER_ADDRESS_PER_DAY = 10_000
 
 
 def the_error_summary() -> str:
@@ -168,22 +172,55 @@ def report(db):
     return create_submission(answers=ANSWERS["business"], contact=CONTACT, language="nl")
 
 
+def report_in(state: str) -> Submission:
+    """A fresh report in one of the states the share form can be in (sharing.py)."""
+    if state == sharing.REQUEST_ADVICE:
+        # Its address had had its mails for the day: the advice mail was held back.
+        with override_settings(MAILS_PER_ADDRESS_PER_DAY=0):
+            return create_submission(answers=ANSWERS["business"], contact=CONTACT,
+                                     language="nl")
+    report = create_submission(answers=ANSWERS["business"], contact=CONTACT, language="nl")
+    if state == sharing.CONFIRM_FIRST:
+        return report
+    sharing.confirm_address(submission=report)
+    if state == "colleague_shared":
+        sharing.share_report(submission=report, to_self=False, colleague="jan@example.com")
+    if state == sharing.USED_UP:
+        Submission.objects.filter(pk=report.pk).update(share_count=10_000)
+    return report
+
+
+SHARE_STATES = [sharing.CONFIRM_FIRST, sharing.REQUEST_ADVICE, sharing.OPEN, "colleague_shared",
+                sharing.USED_UP]
+
+
 @BOUNDED
-@given(data=st.data())
-def test_any_share_request_sends_mail_exactly_when_valid(report, data):
+@given(state=st.sampled_from(SHARE_STATES), data=st.data())
+def test_any_share_request_sends_mail_exactly_when_the_form_and_the_policy_allow(state, data):
     posted = data.draw(form_data(fields_of(ShareForm), {"to_self": "on",
                                                         "colleague": "sam@example.com"}))
+    report = report_in(state)
     mails = OutgoingMail.objects.count()
 
     response = Client().post(reverse("advisor:share", kwargs={"token": report.token}), posted)
 
-    form = ShareForm(data=as_query(posted))
-    if form.is_valid():
-        assert response.status_code == 302
-        assert OutgoingMail.objects.count() > mails
+    query = as_query(posted)
+    form = ShareForm(data=query)
+    wants_colleague = bool(str(query.get("colleague", "")).strip())
+    if state == sharing.CONFIRM_FIRST or (
+            wants_colleague and state in {sharing.REQUEST_ADVICE, "colleague_shared"}):
+        expected = 403  # not allowed, whatever the address
+    elif state == sharing.USED_UP:
+        expected = 429
     else:
-        assert response.status_code == 200
-        assert OutgoingMail.objects.count() == mails
+        expected = 302 if form.is_valid() else 200
+    assert response.status_code == expected, (state, posted)
+    assert (OutgoingMail.objects.count() > mails) == (expected == 302)
+    if expected != 302:
+        assert the_error_summary() in response.content.decode()
+    if state == sharing.REQUEST_ADVICE and expected == 302:
+        # The advice mail held back earlier, the one mail allowed before confirmation.
+        assert OutgoingMail.objects.filter(submission=report, kind=MailKind.ADVICE).exists()
 
 
 TOKENISH = st.one_of(HOSTILE, TEXT, st.text("ABCDEFabcdef0123456789-_", min_size=40,
@@ -202,3 +239,19 @@ def test_any_report_address_is_a_clean_404(report, token):
     shared = client.post(f"/advies/{quoted}/delen/", {"to_self": "on"})
     assert shared.status_code in {301, 404}
     assert OutgoingMail.objects.count() == mails
+
+
+@BOUNDED
+@given(code=st.one_of(st.just("the real one"), TOKENISH), method=st.sampled_from(["GET", "POST"]))
+def test_any_confirmation_code_but_the_one_in_the_mail_is_a_clean_404(report, code, method):
+    real = confirmation_code(report)
+    code = real if code == "the real one" else code
+    Submission.objects.filter(pk=report.pk).update(email_confirmed_at=None)  # each example
+    url = f"/advies/{report.token}/bevestigen/{quote(code, safe='')}/"
+    response = Client().generic(method, url)
+    if code == real:
+        assert response.status_code == (302 if method == "POST" else 200)
+    else:
+        assert response.status_code in {301, 404}, (url, response.status_code)
+        report.refresh_from_db()
+        assert report.email_confirmed_at is None

@@ -176,8 +176,8 @@ def test_two_workers_side_by_side_do_every_job_exactly_once(stack):
     mail_env = {"DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
                 "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp.port)}
     try:
-        for _ in range(4):
-            stack.run(SUBMIT)
+        for n in range(4):  # four visitors (one address gets at most three mails a day)
+            stack.run(SUBMIT.replace("eva@jansen.example", f"eva{n}@jansen.example"))
         stack.worker(**mail_env)
         stack.worker(**mail_env)
         wait_for(lambda: stack.query("SELECT count(*) FROM advisor_submission "
@@ -204,3 +204,52 @@ def test_a_second_defer_of_a_waiting_job_is_refused_by_its_queueing_lock(stack):
     assert stack.run(code) == "False"
     assert stack.query("SELECT count(*) FROM procrastinate_jobs "
                        "WHERE task_name = 'advisor.reports.tasks.store_report'") == [(1,)]
+
+
+ERASE = """
+from advisor.privacy.services import erase_personal_data
+print(erase_personal_data(email="eva@jansen.example").submissions)
+"""
+
+
+def test_an_erasure_during_a_workers_render_leaves_no_pdf_behind(stack):
+    stack.run(SUBMIT)
+    stack.worker(SLOW_PART="render until erased",
+                 DJANGO_SETTINGS_MODULE="tests.queue.slow_worker")
+    wait_for(stack.marker.exists, what="the render to start")
+    assert stack.run(ERASE) == "1"
+    stack.marker.with_name("erased").write_text("done")
+    wait_for(lambda: not jobs_left(stack), what="the render job to end")
+    # The render finished after the erasure: its file was deleted, nothing else is left.
+    assert report_files(stack.media) == []
+    assert stack.query("SELECT count(*) FROM advisor_submission") == [(0,)]
+
+
+class RefusingSmtp(LoopbackSmtp):
+    """Refuses every recipient with the given SMTP code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__()
+        self.code = code
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        return f"{self.code} 5.1.1 <{address}>: no such user here"
+
+
+@pytest.mark.parametrize("code", [550, 450])
+def test_a_worker_whose_mail_is_refused_logs_no_address(stack, tmp_path, code):
+    smtp = RefusingSmtp(code)
+    smtp.start()
+    try:
+        stack.run(SUBMIT)
+        stack.worker(DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+                     EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp.port), DJANGO_LOG_LEVEL="INFO")
+        wait_for(lambda: stack.query("SELECT count(*) FROM advisor_outgoingmail WHERE "
+                                     f"last_error = 'SMTPRecipientsRefused {code}'")[0][0] == 2,
+                 what="both mails to be refused")
+    finally:
+        smtp.stop()
+    logged = (tmp_path / "worker-0.log").read_text()
+    assert f"SMTPRecipientsRefused {code}" in logged  # the worker did log the refusal...
+    assert "eva@jansen.example" not in logged  # ...without the address
+    assert "jansen" not in logged

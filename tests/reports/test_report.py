@@ -3,6 +3,7 @@
 import dataclasses
 import io
 import logging
+import os
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -474,10 +475,16 @@ def test_download_is_a_private_pdf_attachment_with_a_safe_name(client, media):
 @pytest.mark.django_db
 def test_a_stored_report_file_is_readable_by_the_site_only(media):
     submission = create_submission(answers=SOLO, contact=CONTACT, language="nl")
-    run_report_job(submission)
+    # The usual umask, which on its own leaves new files readable by every user.
+    previous = os.umask(0o022)
+    try:
+        run_report_job(submission)
+    finally:
+        os.umask(previous)
     submission.refresh_from_db()
-    mode = (media / submission.report_pdf.name).stat().st_mode & 0o777
-    assert mode == 0o640
+    stored = media / submission.report_pdf.name
+    assert stored.stat().st_mode & 0o777 == 0o640  # no "other" may read it
+    assert stored.parent.stat().st_mode & 0o777 == 0o750  # nor list the folder
 
 
 @pytest.mark.django_db

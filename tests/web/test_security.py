@@ -11,7 +11,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
@@ -336,18 +335,6 @@ def test_production_on_sqlite_fails_the_system_check_instead_of_losing_jobs():
 
 
 # --- Rate limits, for real against Redis ---
-
-@pytest.fixture
-def redis_cache(settings):
-    """The real shared cache, under a key prefix of this test run only."""
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
-    server = redis.Redis.from_url(REDIS_URL)
-    yield server, prefix
-    for key in server.scan_iter(f"{prefix}:*"):
-        server.delete(key)
-
 
 def test_submissions_are_limited_per_client_ip_in_redis(redis_cache, settings):
     server, prefix = redis_cache

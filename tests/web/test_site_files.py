@@ -109,13 +109,15 @@ def test_an_oversized_report_is_refused_unread(client):
     assert CspReport.objects.count() == 0
 
 
-def test_one_client_can_only_send_a_few_reports(client, settings):
+def test_one_client_can_only_send_a_few_reports(client, settings, redis_cache):
+    server, prefix = redis_cache
     settings.CSP_REPORT_RATE_PER_IP = "3/h"
     statuses = [send(client, REPORT_URI_BODY, REMOTE_ADDR="198.51.100.5").status_code
                 for _ in range(5)]
     assert statuses == [204, 204, 204, 429, 429]
     assert send(client, REPORT_URI_BODY, REMOTE_ADDR="198.51.100.6").status_code == 204
     assert CspReport.objects.count() == 4
+    assert any(server.scan_iter(f"{prefix}:*"))  # counted in Redis, shared by every worker
 
 
 def test_the_table_stops_growing_at_its_ceiling(client, settings):
@@ -152,6 +154,23 @@ def test_production_cookies_carry_the_host_prefix():
     for kind in ("SESSION", "CSRF", "LANGUAGE"):
         assert production[f"{kind}_COOKIE_PATH"] == "/"
         assert production[f"{kind}_COOKIE_DOMAIN"] is None
+
+
+def test_the_cookies_a_page_sets_are_ones_browsers_accept_with_the_host_prefix(settings):
+    production = production_settings()
+    for kind in ("SESSION", "CSRF", "LANGUAGE"):
+        for part in ("NAME", "SECURE", "PATH", "DOMAIN", "SAMESITE"):
+            setattr(settings, f"{kind}_COOKIE_{part}", production[f"{kind}_COOKIE_{part}"])
+    client = Client()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})  # language cookie
+    client.get(reverse("advisor:step", kwargs={"step": "business"}))  # CSRF and session
+    cookies = {name: morsel.OutputString() for name, morsel in client.cookies.items()}
+    assert set(cookies) == {"__Host-sessionid", "__Host-csrftoken", "__Host-language"}
+    for header in cookies.values():
+        # RFC 6265bis 4.1.3.2: Secure, Path=/ and no Domain, or the browser drops it.
+        attributes = {part.split("=")[0].strip().lower() for part in header.split(";")[1:]}
+        assert {"secure", "path"} <= attributes and "domain" not in attributes, header
+        assert "Path=/;" in header + ";"
 
 
 def test_embedding_keeps_the_host_prefix_with_samesite_none():
