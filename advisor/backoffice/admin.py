@@ -677,6 +677,15 @@ class PlanPriceFormSet(BaseInlineFormSet):
             self.initial = [{"plan": plan, "monthly_price": DEFAULT_PRICES[plan]}
                             for plan in PLANS]
 
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        form = super()._construct_form(i, **kwargs)
+        if not self.instance.pk:
+            # Django saves an extra row only when it differs from its initial values; a
+            # consultant who keeps the list prices means them to be the price table.
+            form.empty_permitted = False
+            form.has_changed = lambda: True
+        return form
+
 
 class PlanPriceInline(admin.TabularInline):
     model = PlanPrice

@@ -255,6 +255,23 @@ def test_the_consultant_saves_profile_logo_and_price_table_in_one_go(media):
     assert consultant.get(delete_url).status_code == 403
 
 
+def test_a_first_save_that_keeps_the_list_prices_stores_them(media):
+    # Django saves an extra inline row only when it differs from its initial values: the
+    # list prices, shown as each row's start, were silently not stored.
+    consultant = verified_client(make_staff())
+    unchanged = {f"prices-{index}-monthly_price": str(DEFAULT_PRICES[plan])
+                 for index, plan in enumerate(PLANS)}
+    response = consultant.post(reverse("admin:advisor_consultantprofile_add"),
+                               profile_form(**unchanged))
+    assert response.status_code == 302, response.context["errors"]
+    assert {price.plan: price.monthly_price for price in PlanPrice.objects.all()} == {
+        plan: DEFAULT_PRICES[plan] for plan in PLANS}
+    page = consultant.get(reverse("admin:advisor_consultantprofile_change",
+                                  args=[ConsultantProfile.SINGLETON_ID]))
+    formset = page.context["inline_admin_formsets"][0].formset
+    assert [form.instance.plan for form in formset.forms if form.instance.pk] == list(PLANS)
+
+
 def test_a_replaced_or_cleared_logo_leaves_no_file_on_disk(
         media, django_capture_on_commit_callbacks):
     consultant = verified_client(make_staff())
