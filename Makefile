@@ -48,13 +48,14 @@ test: system-packages lint messages
 	$(BIN)/pytest
 
 # The same suite on PostgreSQL (127.0.0.1:5432, user postgres), where production runs: the
-# queue, locks and indexes behave as they will there. The browser journeys run once, in
-# `make test`: their live server runs the jobs in-process, which only the SQLite mode does.
+# queue, locks and indexes behave as they will there, and the browser journeys' jobs are
+# run by a worker. Tests marked `standalone` make their own PostgreSQL database and
+# processes (or build the image) whatever DATABASE_URL says, so they run once, in `make test`.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/keuzehulp_ci
 .PHONY: test-postgres
 test-postgres: messages
 	mkdir -p var
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser"
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not standalone"
 
 format: install
 	$(BIN)/ruff format .
@@ -74,7 +75,7 @@ worker: migrate
 	$(BIN)/python manage.py worker
 
 # Every benchmark in one run (benchmarks/README.md; docs/performance.md has the last figures).
-# About eight minutes. Needs PostgreSQL and Redis on 127.0.0.1, like the tests, and wrk
+# About eight minutes plus 500 PDF renders. Needs PostgreSQL and Redis on 127.0.0.1, like the tests, and wrk
 # (apt-get install -y wrk); each script makes its own throwaway database and removes it.
 BENCH_STAMP := $(VENV)/.bench-installed
 
@@ -87,4 +88,5 @@ bench: $(BENCH_STAMP) messages
 	$(BIN)/python benchmarks/bench_locust.py
 	$(BIN)/python benchmarks/bench_backoffice.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_worker_memory.py
 	$(BIN)/python benchmarks/profile_step.py

@@ -1,3 +1,5 @@
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -97,6 +99,16 @@ def dns_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres() -> Iterator[str]:
+    """A migrated PostgreSQL template database for tests that run processes of their own:
+    tests.postgres.copy_of(migrated_postgres, label=...) gives each test its own copy."""
+    from tests.postgres import migrated_template
+
+    with migrated_template() as template:
+        yield template
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
@@ -34,10 +35,13 @@ def mark_confirmed(request: HttpRequest) -> None:
 
 
 def _code_is_right(user: Any, code: str) -> bool:
-    for device in devices_for_user(user, confirmed=True, for_verify=True):
-        allowed, _extra = device.verify_is_allowed()
-        if allowed and device.verify_token(code):
-            return True
+    # for_verify locks the device rows (select_for_update), so two requests cannot both spend
+    # one code; on PostgreSQL that lock needs a transaction (SQLite silently skips it).
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            allowed, _extra = device.verify_is_allowed()
+            if allowed and device.verify_token(code):
+                return True
     return False
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from advisor.domaincheck import check_domain, domain_of_email
 from advisor.models import ConsultantProfile, DomainCheckState, Submission
 from advisor.queue.jobs import defer_on_commit
+from advisor.reports.report import report_lock
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,10 @@ def request_domain_check(*, submission: Submission) -> bool:
         domain_check_level=DomainCheckState.PENDING
     )
     submission.domain_check_level = DomainCheckState.PENDING
+    # The report's lock: a render deferred after this check waits for it, so the first PDF
+    # shows the findings however many workers there are.
     defer_on_commit(check_submission_domain, queueing_lock=f"domain-check-{submission.pk}",
-                    submission_id=submission.pk)
+                    lock=report_lock(submission.pk), submission_id=submission.pk)
     return True
 
 

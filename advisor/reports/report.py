@@ -194,16 +194,29 @@ def render_report(submission: Submission) -> bytes:
 CURRENT, STORED, GONE = "current", "stored", "gone"
 
 
+def report_lock(submission_id: int) -> str:
+    """The lock of the render and of every job that changes what the report shows (the domain
+    check): they run one after the other, in the order deferred, on whichever workers.
+
+    Without it, with several workers, a render could start beside the domain check it should
+    show (and be made again on the next download), or a download during a render could queue
+    a second render that another worker starts at once; the queueing lock only refuses a
+    second job while the first one waits, not while it runs.
+    """
+    return f"report-content-{submission_id}"
+
+
 def request_report(*, submission: Submission) -> None:
     """Queue a render of this submission's report once the current transaction commits.
 
     The queueing lock ``report-<id>`` refuses a second render while one waits, so visitors
-    and downloads can ask as often as they like: renders are bounded by the workers.
+    and downloads can ask as often as they like: renders are bounded by the workers. A render
+    asked for while one runs waits for it (``report_lock``) and then finds the report current.
     """
     from advisor.reports.tasks import store_report
 
     defer_on_commit(store_report, queueing_lock=f"report-{submission.pk}",
-                    submission_id=submission.pk)
+                    lock=report_lock(submission.pk), submission_id=submission.pk)
 
 
 def store_report_of(*, submission_id: int) -> str:

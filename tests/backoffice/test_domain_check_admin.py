@@ -76,7 +76,9 @@ def test_check_again_asks_a_new_check_and_refreshes_the_result_with_its_time(
         response = consultant.post(reverse("admin:advisor_submission_check_domain",
                                            args=[lead.pk]))
     assert response.status_code == 302
-    assert deferred == [{"queueing_lock": f"domain-check-{lead.pk}", "submission_id": lead.pk}]
+    # Under the report's lock: a render asked for later waits for the findings it shows.
+    assert deferred == [{"queueing_lock": f"domain-check-{lead.pk}",
+                         "lock": f"report-content-{lead.pk}", "submission_id": lead.pk}]
     lead.refresh_from_db()
     assert lead.domain_check_level == DomainCheckState.PENDING
     store_domain_check_of(submission_id=lead.pk)  # as the worker does

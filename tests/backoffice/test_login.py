@@ -161,6 +161,9 @@ def test_export_and_erasure_ask_for_password_and_code_again(sanne, settings, act
     assert Submission.objects.count() == 1  # nothing erased, nothing exported
 
 
+# Committing, as a request in production does: on PostgreSQL the code check locks the device
+# row (select_for_update), which needs a transaction of its own outside a test's.
+@pytest.mark.django_db(transaction=True)
 def test_the_right_password_and_code_let_the_export_through_for_a_few_minutes(sanne, settings):
     make_lead(email=EVA)
     with time_machine.travel("2026-11-30 09:00 +01:00", tick=False) as traveller:

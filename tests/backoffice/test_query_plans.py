@@ -17,6 +17,9 @@ import pytest
 
 from tests.backoffice.query_plans import FILTERS, SEARCHES, SORTS
 
+# A database and processes of its own: run once, in `make test` (Makefile).
+pytestmark = pytest.mark.standalone
+
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 SORT_INDEXES = {"company": "submission_company_idx", "submitted": "submission_created_idx",

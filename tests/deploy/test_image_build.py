@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.image_build
+# Standalone: no database at all, so `make test-postgres` leaves it to `make test`.
+pytestmark = [pytest.mark.image_build, pytest.mark.standalone]
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"

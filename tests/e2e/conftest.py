@@ -1,8 +1,9 @@
 """Real Chromium against a live server: one browser per module, a fresh context per test.
 
-Every page a test opens is watched: a request to anything but this machine, or a Content
-Security Policy violation, fails the test. `Visit.check()` takes a screenshot (for a person
-to look at, in var/screenshots/) and runs axe-core on the page.
+On PostgreSQL a worker runs the jobs in the background (tests/jobs.py), so pages wait for a
+PDF as a visitor's do. Every page a test opens is watched: a request to anything but this
+machine, or a Content Security Policy violation, fails the test. `Visit.check()` takes a
+screenshot (for a person to look at, in var/screenshots/) and runs axe-core on the page.
 """
 
 import os
@@ -15,8 +16,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from tests.jobs import worker_in_this_process
 from tests.smtp_server import LoopbackSmtp, free_port, loopback_smtp
 
 CHROMIUM = "/usr/bin/chromium"
@@ -37,6 +39,15 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__cspViolation(`${event.violatedDirective} blocked ${event.blockedURI}`);
 });
 """
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_by_a_worker(transactional_db) -> Iterator[None]:
+    """On PostgreSQL a worker runs the journey's jobs (PDF, mail, domain check) as they come,
+    as in production; it stops before the database is emptied for the next test. On SQLite
+    the live server runs them after each commit."""
+    with worker_in_this_process():
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +176,11 @@ def other_site() -> Iterator[ThreadingHTTPServer]:
     yield server
     server.shutdown()
     server.server_close()
+
+
+def the_page_updates_itself_until_the_pdf_is_ready(page: Page) -> None:
+    """While the PDF is made and the domain checked the page reloads itself; then it offers
+    the download and stays put. At once on SQLite, where the web process runs the jobs; on
+    PostgreSQL when the worker is done, as in production."""
+    expect(page.locator("a.report-download")).to_be_visible(timeout=60_000)
+    expect(page.locator("meta[http-equiv=refresh]")).to_have_count(0, timeout=60_000)

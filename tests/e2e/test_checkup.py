@@ -20,9 +20,16 @@ from advisor.privacy.services import months_before
 from advisor.questionnaire.checkup import queue_due_reminders
 from advisor.questionnaire.services import create_submission
 from tests.conftest import ANSWERS
-from tests.e2e.conftest import LAPTOP, PHONE, SHOTS, Visit
+from tests.e2e.conftest import (
+    LAPTOP,
+    PHONE,
+    SHOTS,
+    Visit,
+    the_page_updates_itself_until_the_pdf_is_ready,
+)
 from tests.e2e.test_consultant import WORDS as BACK_OFFICE
 from tests.factories import PASSWORD, make_staff
+from tests.jobs import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,6 +83,7 @@ def test_a_returning_visitor_checks_the_advice_again_and_the_consultant_sees_wha
     words, office = WORDS[language], BACK_OFFICE[language]
     old = a_year_ago_with_a_reminder(language)
     assert queue_due_reminders() == 1
+    wait_until(lambda: [m for m in smtp.to(EVA) if m["List-Unsubscribe"]], what="the reminder")
     [reminder] = [m for m in smtp.to(EVA) if m["List-Unsubscribe"]]
     start, stop = links(reminder)
 
@@ -122,6 +130,7 @@ def test_a_returning_visitor_checks_the_advice_again_and_the_consultant_sees_wha
     new = Submission.objects.exclude(pk=old.pk).get()
     assert new.previous_id == old.pk and new.answers["team_size"] == "16_50"
     expect(page.locator("h1")).to_contain_text("Eva Jansen")
+    the_page_updates_itself_until_the_pdf_is_ready(page)
     v.check("new-advice")
     section = page.locator("#checkup")
     if again:

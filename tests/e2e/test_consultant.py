@@ -19,6 +19,7 @@ from advisor.questionnaire.services import create_submission
 from tests.conftest import ANSWERS
 from tests.e2e.conftest import LAPTOP, PHONE, Visit
 from tests.factories import PASSWORD, make_staff
+from tests.jobs import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,10 +43,15 @@ UNTRANSLATED = ["Select an option", "Select ", "Save and", "Delete", "Search", "
 
 @pytest.fixture
 def lead() -> Submission:
+    """A lead whose report is made, as the consultant finds it when the notification came."""
     flat = {key: value for step in ANSWERS.values() for key, value in step.items()}
-    return create_submission(answers=flat, language="nl", contact={
+    lead = create_submission(answers=flat, language="nl", contact={
         "name": "Eva Jansen", "company": "Huisartsenpraktijk Jansen", "email": LEAD_EMAIL,
         "phone": "06 12345678", "question": "Kunnen we voor de zomer over?"})
+    wait_until(lambda: Submission.objects.filter(pk=lead.pk).exclude(report_pdf="").exists(),
+               what="the lead's report")
+    lead.refresh_from_db()
+    return lead
 
 
 @pytest.fixture

@@ -8,12 +8,19 @@ from django.conf import settings
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from advisor.models import FollowUpStatus, Submission, WebhookStatus
+from advisor.models import (
+    FollowUpStatus,
+    Submission,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookStatus,
+)
 from advisor.questionnaire.services import create_submission
 from tests.conftest import ANSWERS
 from tests.e2e import test_consultant
 from tests.e2e.conftest import LAPTOP, PHONE, Visit
 from tests.factories import PASSWORD
+from tests.jobs import wait_until
 from tests.webhooks import conftest as webhook_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,6 +58,9 @@ def test_the_consultant_connects_the_crm_and_sees_what_was_delivered(visit, cons
     # A test event: delivered, signed with that secret.
     page.get_by_role("button", name="Stuur een testgebeurtenis").click()
     expect(page.locator(".messagelist")).to_contain_text("testgebeurtenis")
+    # Posted by the worker (at once on SQLite, where the web process runs the jobs).
+    wait_until(lambda: WebhookDelivery.objects.filter(
+        event=WebhookEvent.TEST, status=WebhookStatus.DELIVERED).exists(), what="the test event")
     [test_event] = receiver.of_type("webhook.test")
     assert test_event["data"]["lead"]["company"] == "Voorbeeldbedrijf B.V."
     page.get_by_role("link", name="Bekijk wat er is verstuurd").click()
@@ -86,6 +96,9 @@ def test_the_consultant_connects_the_crm_and_sees_what_was_delivered(visit, cons
     in_dutch(page)
     v.check("lead-deliveries")
 
+    wait_until(lambda: len(receiver.processed) == 3 and set(
+        lead.webhook_deliveries.values_list("status", flat=True)) == {WebhookStatus.DELIVERED},
+        what="both events of the lead delivered")
     assert [p["type"] for p in receiver.processed.values()] == [
         "webhook.test", "lead.created", "lead.status_changed"]
     assert all(request.verified for request in receiver.received)

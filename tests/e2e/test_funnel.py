@@ -14,8 +14,8 @@ from playwright.sync_api import FrameLocator, Page, expect
 
 from advisor.funnel.report import funnel_report
 from advisor.models import Submission
-from tests.e2e.conftest import LAPTOP, PHONE, Visit
-from tests.jobs import run_jobs_until
+from tests.e2e.conftest import LAPTOP, PHONE, Visit, the_page_updates_itself_until_the_pdf_is_ready
+from tests.jobs import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -100,10 +100,11 @@ def test_a_visit_is_counted_once_without_a_cookie_of_its_own(visit, settings, li
     fill_in_contact(page)
     page.wait_for_url(re.compile(r".*/advies/[\w-]+/$"))
     page.reload()
+    the_page_updates_itself_until_the_pdf_is_ready(page)
     v.check("result")
 
     submission = Submission.objects.get()
-    run_jobs_until(lambda: bool(Submission.objects.get().report_pdf))
+    wait_until(lambda: bool(Submission.objects.get().report_pdf), what="the stored report")
     with page.expect_download():
         page.locator("a.report-download").click()
     # The phone button: through our own address (counted), on to the phone (tel:).

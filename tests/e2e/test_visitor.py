@@ -23,8 +23,8 @@ from advisor.models import Submission
 from advisor.questionnaire.services import create_submission
 from advisor.web.errors import CSRF_EXPIRED, CSRF_EXPLANATIONS, CSRF_OTHER_SITE
 from tests.confirmation import confirmation_link
-from tests.e2e.conftest import LAPTOP, PHONE, Visit
-from tests.jobs import run_jobs_until
+from tests.e2e.conftest import LAPTOP, PHONE, Visit, the_page_updates_itself_until_the_pdf_is_ready
+from tests.jobs import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -203,6 +203,7 @@ def test_a_visitor_gets_advice_shares_it_and_downloads_the_pdf(
         page.get_by_role("button", name=words["show"]).click()
 
     page.wait_for_url(re.compile(r".*/advies/[\w-]+/$"))
+    the_page_updates_itself_until_the_pdf_is_ready(page)
     submission = Submission.objects.get()
     assert submission.company == "Bakkerij Jansen & Zn"
     assert submission.language == language
@@ -248,7 +249,7 @@ def confirms_the_address_from_the_mail(v: Visit, words: dict, submission: Submis
     expect(page.locator("#share .share-locked")).to_contain_text(words["confirm_first"])
     assert page.locator("input[name=colleague]").count() == 0
     v.check("share-confirm-first")
-    run_jobs_until(lambda: smtp.to(submission.email))
+    wait_until(lambda: smtp.to(submission.email), what="the advice mail")
     [advice] = smtp.to(submission.email)
     v.goto(confirmation_link(advice.get_body(("plain",)).get_content()))
     v.check("confirm-address")
@@ -273,12 +274,13 @@ def shares_with_a_colleague(v: Visit, words: dict, submission: Submission, smtp)
     assert page.locator("input[name=colleague]").count() == 0
     expect(page.locator("#share .share-colleague")).to_contain_text("jan@bakkerij-jansen.example")
     v.check("shared")
-    # The jobs run in the live server's process after each commit (SQLite mode): wait for them.
+    # The jobs run in the live server's process after each commit (SQLite) or in the worker
+    # (PostgreSQL): wait for them.
     def arrived() -> set[str]:
         return {str(message["To"]) for message in smtp.messages}
 
-    run_jobs_until(lambda: {"eva@bakkerij-jansen.example", "jan@bakkerij-jansen.example"}
-                   <= arrived())
+    wait_until(lambda: {"eva@bakkerij-jansen.example", "jan@bakkerij-jansen.example"}
+               <= arrived(), what="the mails to Eva and Jan")
     # The advice the contact step promised and the share to herself: two mails, none twice.
     to_eva = [message for message in smtp.messages
               if str(message["To"]) == "eva@bakkerij-jansen.example"]
@@ -320,14 +322,16 @@ def test_a_visitor_sees_what_may_be_sent_before_and_after_confirming_and_at_the_
 
     # Before confirmation: what to do, and nothing to send.
     v.goto(submission.get_absolute_url())
+    the_page_updates_itself_until_the_pdf_is_ready(page)
     expect(page.locator("#share .share-locked")).to_contain_text("Bevestig eerst je e-mailadres.")
     assert page.locator("#share form, .resend-advice").count() == 0
     v.check("before-confirmation")
 
-    run_jobs_until(lambda: smtp.to(eva))
+    wait_until(lambda: smtp.to(eva), what="the advice mail")
     v.goto(confirmation_link(smtp.to(eva)[0].get_body(("plain",)).get_content()))
     page.get_by_role("button", name="Ja, dit is mijn adres").click()
     page.wait_for_url(re.compile(r".*/advies/[\w-]+/#share$"))
+    the_page_updates_itself_until_the_pdf_is_ready(page)
     expect(page.locator("input[name=colleague]")).to_be_visible()
     v.check("after-confirmation")
 
@@ -340,13 +344,14 @@ def test_a_visitor_sees_what_may_be_sent_before_and_after_confirming_and_at_the_
     expect(page.locator("#error-summary")).to_contain_text(
         f"We hebben {eva} vandaag al zo veel e-mails gestuurd als we toestaan.")
     v.check("address-limit-reached")
-    run_jobs_until(lambda: len(smtp.to(eva)) == 3)
+    wait_until(lambda: len(smtp.to(eva)) == 3, what="three mails to Eva")
 
     # A second questionnaire with the same address that day: its advice mail waits.
     later = create_submission(
         answers={"sector": "legal"}, language="nl",
         contact={"name": "Eva Jansen", "company": "Jansen Advocaten", "email": eva})
     v.goto(later.get_absolute_url())
+    the_page_updates_itself_until_the_pdf_is_ready(page)
     expect(page.locator("#share .share-locked")).to_contain_text(
         f"We hebben dit advies nog niet gemaild naar {eva}")
     expect(page.get_by_role("button", name=f"Mail het advies naar {eva}")).to_be_visible()

@@ -91,6 +91,7 @@ print(FunnelCount.objects.count(), FunnelCount.objects.get().count)
 """
 
 
+@pytest.mark.standalone
 def test_concurrent_counts_on_postgresql_lose_nothing_and_make_one_row():
     name = f"kh_funnel_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:

@@ -81,6 +81,7 @@ def query(env: dict[str, str], sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
+@pytest.mark.standalone
 def test_two_shares_at_once_cannot_both_take_an_addresss_last_place(postgres, tmp_path):
     assert race(postgres, "one address, two reports") == ["address limit", "sent"]
     assert query(postgres, "SELECT count(*) FROM advisor_outgoingmail "
@@ -109,6 +110,7 @@ def test_two_shares_at_once_cannot_both_take_an_addresss_last_place(postgres, tm
     assert len(to_colleague) == 3
 
 
+@pytest.mark.standalone
 def test_two_shares_of_one_report_at_once_reach_one_colleague(postgres):
     assert race(postgres, "one report, two colleagues") == ["colleague_already", "sent"]
     assert query(postgres, "SELECT count(*) FROM advisor_outgoingmail "

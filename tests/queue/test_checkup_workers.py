@@ -5,8 +5,13 @@ a migrated database of its own, separate processes)."""
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from tests.queue.test_workers import stack, wait_for  # noqa: F401 (stack: a fixture)
 from tests.smtp_server import LoopbackSmtp
+
+# A database and processes of its own: run once, in `make test` (Makefile).
+pytestmark = pytest.mark.standalone
 
 # Opted-in submissions a year and a day old whose reminders are due, stored without jobs.
 DUE = """
@@ -33,6 +38,7 @@ RUN = """
 import os, time
 from advisor.models import OutgoingMail
 from advisor.questionnaire import checkup
+
 queued = []
 original = checkup._send
 def recording(*, reminder_id, now):

@@ -11,16 +11,19 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from tests.postgres import copy_of
 from tests.smtp_server import LoopbackSmtp
 
+# Standalone: the same whatever DATABASE_URL says, so `make test-postgres` leaves it to
+# `make test`.
+pytestmark = pytest.mark.standalone
+
 ROOT = Path(__file__).resolve().parents[2]
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 SUBMIT = """
 from advisor.questionnaire.services import create_submission
 submission = create_submission(answers={"team_size": "6_15", "sector": "legal"}, contact={
@@ -31,25 +34,25 @@ print(submission.pk)
 
 
 @pytest.fixture
-def stack(tmp_path):
+def stack(tmp_path, migrated_postgres):
     """An empty, migrated PostgreSQL database and the environment for processes using it."""
-    name = f"keuzehulp_workers_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    with copy_of(migrated_postgres, label="workers") as database:
+        yield from _stack(tmp_path, database)
+
+
+def _stack(tmp_path, url: str):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
     env.update(
-        DATABASE_URL=f"{POSTGRES}/{name}", DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
+        DATABASE_URL=url, DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
         DJANGO_LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="config.settings",
         # Heartbeats every second; a worker silent for 3 s is stalled; look every 2 s.
         WORKER_HEARTBEAT_SECONDS="1", JOB_STALLED_AFTER="3", JOB_RECOVERY_CRON="* * * * * */2",
         SLOW_MARKER=str(tmp_path / "started"),
     )
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
-                   check=True, timeout=180)
     workers: list[subprocess.Popen] = []
 
     class Stack:
-        database = f"{POSTGRES}/{name}"
+        database = url
         media = tmp_path / "media"
         marker = tmp_path / "started"
 
@@ -82,8 +85,6 @@ def stack(tmp_path):
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def wait_for(condition, *, seconds: float = 60, what: str = "the condition") -> None:

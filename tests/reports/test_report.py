@@ -450,6 +450,7 @@ def test_storing_a_submission_queues_its_report_render_once(django_capture_on_co
     submission = create_submission(answers=HEALTHCARE, contact=CONTACT, language="nl")
     assert deferred == [("advisor.reports.tasks.store_report",
                          {"queueing_lock": f"report-{submission.pk}",
+                          "lock": f"report-content-{submission.pk}",
                           "submission_id": submission.pk})]
 
 

@@ -14,9 +14,12 @@ from tests.webhook_receiver import Answer, LoopbackReceiver
 
 # A migrated PostgreSQL database of its own, and workers on it (tests/queue/test_workers.py).
 stack = test_workers.stack
+# A database and processes of its own: run once, in `make test` (Makefile).
+pytestmark = pytest.mark.standalone
 
 CONNECT = """
 from advisor.models import ConsultantProfile
+
 profile = ConsultantProfile.from_settings()
 profile.pk = ConsultantProfile.SINGLETON_ID
 profile.webhook_enabled, profile.webhook_url, profile.webhook_secret = True, {url!r}, {secret!r}
