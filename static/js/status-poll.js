@@ -51,9 +51,9 @@
     window.setTimeout(function () { announcer.textContent = text; }, 100);
   }
 
-  // "domain_check" and "done" -> the announcer's data-domain-check-done.
+  // "domain_check" and "done" -> the announcer's data-say-domain-check-done.
   function announcement(part, state) {
-    var key = (part + "-" + state).replace(/[-_]([a-z])/g, function (_match, letter) {
+    var key = ("say-" + part + "-" + state).replace(/[-_]([a-z])/g, function (_match, letter) {
       return letter.toUpperCase();
     });
     return announcer ? announcer.dataset[key] : "";
@@ -71,7 +71,7 @@
 
   function stall() {
     show("stalled");
-    announce(announcer && announcer.dataset.stalled);
+    announce(announcer && announcer.dataset.sayStalled);
   }
 
   function finish() {
