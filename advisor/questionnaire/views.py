@@ -314,7 +314,9 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponseBase:
     url = reverse("advisor:report_pdf", kwargs={"token": submission.token})
     response = render(request, "advisor/report_preparing.html", {
         "submission": submission, "pdf_state": download.state,
-        "status_poll": status_poll(submission=submission, report=report_status(submission),
+        # From the download's own state: a file gone from storage is "being prepared" too.
+        "status_poll": status_poll(submission=submission,
+                                   report=ReportStatus(pdf=download.state, domain_check=""),
                                    parts=(PDF,), check_again_url=url),
     }, status=202)
     response["Retry-After"] = str(PREPARING_RETRY_AFTER_SECONDS)
@@ -327,8 +329,8 @@ def report_status_json(request: HttpRequest, token: str) -> JsonResponse:
     """Where the PDF and the domain check stand, for the result page's script.
 
     The same link test as the result page (an unknown, expired or revoked link is the same
-    404), no-store like every report page, and states only: nothing the visitor typed, so a
-    poll is cheap and tells a stranger who guessed nothing less than the page itself would.
+    404), no-store like every report page, and states only, nothing the visitor typed: a
+    poll reads four columns and tells no more than the page it belongs to.
     """
     submission = shared_submission_or_404(token, only=STATUS_FIELDS)
     return JsonResponse(report_status(submission).as_json())
