@@ -1,6 +1,7 @@
 """Reading submissions for the public pages."""
 
 import re
+from collections.abc import Sequence
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -12,14 +13,17 @@ from advisor.models import MailKind, OutgoingMail, Submission
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def shared_submission_or_404(token: str) -> Submission:
-    """The submission behind a report link, or 404 when the link is unknown, expired or revoked."""
+def shared_submission_or_404(token: str, *, only: Sequence[str] = ()) -> Submission:
+    """The submission behind a report link, or 404 when the link is unknown, expired or revoked.
+
+    ``only`` loads just those columns (the status poll's few), under the same test of the link.
+    """
     if not TOKEN_SHAPE.fullmatch(token):
         # Never a token (a NUL byte would even make PostgreSQL refuse the query): 404 at once.
         raise Http404
     live = Submission.objects.filter(link_expires_at__gt=timezone.now(),
                                      link_revoked_at__isnull=True)
-    return get_object_or_404(live, token=token)
+    return get_object_or_404(live.only(*only) if only else live, token=token)
 
 
 def advice_mail_status(submission: Submission) -> OutgoingMail | None:

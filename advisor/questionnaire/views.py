@@ -3,7 +3,7 @@
 The questionnaire itself is in wizard.py.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     HttpResponseRedirect,
+    JsonResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +31,7 @@ from advisor.advice import table as q
 from advisor.consultant.branding import get_branding
 from advisor.funnel.sources import landing_source
 from advisor.funnel.visits import result_event
-from advisor.models import DomainCheckState, FunnelEvent, Submission
+from advisor.models import FunnelEvent, Submission
 from advisor.outbox.limits import AddressLimitReached
 from advisor.outbox.mail import is_confirmation_code
 from advisor.questionnaire import checkup as checkups
@@ -47,8 +48,10 @@ from advisor.questionnaire.sharing import (
     share_report,
 )
 from advisor.questionnaire.wizard import LAST_RESULT, prefill
+from advisor.reports.domain import domain_check_context
 from advisor.reports.presenters import contact_actions, result_context
 from advisor.reports.report import FAILED, report_download, report_filename, report_state
+from advisor.reports.status import DOMAIN_CHECK, PDF, STATUS_FIELDS, ReportStatus, report_status
 
 
 @require_GET
@@ -117,9 +120,13 @@ def private_report(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapped
 
 
-# While the PDF is being made or the domain checked, its pages reload themselves this often
-# (a <meta> refresh: no script needed, and CSP has no directive that covers it).
-PREPARING_REFRESH_SECONDS = 5
+# While the PDF is being made or the domain checked, a small script (static/js/status-poll.js)
+# asks the status endpoint, from 2 s apart growing to 10 s, for this long; then it offers a
+# link to check again, which is also all a browser without JavaScript gets. Never a <meta>
+# refresh: it reloads the page under a visitor who is typing, and fails WCAG 2.2.1.
+STATUS_POLL_SECONDS = 300
+# What the 202 "being prepared" answer suggests to a client that retries by itself.
+PREPARING_RETRY_AFTER_SECONDS = 5
 
 
 def count_for_the_visitor(request: HttpRequest, submission: Submission, event: str,
@@ -138,13 +145,31 @@ def counted_contact_actions(*, submission: Submission, actions: list[dict[str, s
         "token": submission.token, "kind": action["kind"]})} for action in actions]
 
 
+def status_poll(*, submission: Submission, report: ReportStatus, parts: Sequence[str],
+                check_again_url: str) -> dict[str, Any] | None:
+    """What templates/advisor/_status_poll.html needs to follow the ``parts`` ("pdf",
+    "domain_check") that are still on their way; None when none is."""
+    waiting = [part for part in parts if part in report.waiting_parts]
+    if not waiting:
+        return None
+    return {
+        "status_url": reverse("advisor:report_status", kwargs={"token": submission.token}),
+        "parts_url": reverse("advisor:report_status_parts", kwargs={"token": submission.token}),
+        "watch": " ".join(waiting),
+        "pdf": report.pdf,
+        "domain_check": report.domain_check,
+        "pdf_waiting": report.pdf_waiting,
+        "seconds": STATUS_POLL_SECONDS,
+        "check_again_url": check_again_url,
+    }
+
+
 def _result_page(
     request: HttpRequest, submission: Submission, share_form: ShareForm | None = None,
     status: int = 200, refused_because: str = "",
 ) -> HttpResponse:
-    pdf_state = report_state(submission)
+    report = report_status(submission)
     branding = get_branding()
-    waiting = pdf_state == "preparing" or submission.domain_check_level == DomainCheckState.PENDING
     context = {
         **result_context(submission),
         # Read once here; the page's lazy `branding` would read the profile a second time.
@@ -154,8 +179,10 @@ def _result_page(
         "share_form": share_form or ShareForm(),
         "share": share_options(submission),
         "share_refusal": refused_because,
-        "pdf_state": pdf_state,
-        "refresh_seconds": PREPARING_REFRESH_SECONDS if waiting else None,
+        "pdf_state": report.pdf,
+        "status_poll": status_poll(submission=submission, report=report,
+                                   parts=(PDF, DOMAIN_CHECK),
+                                   check_again_url=submission.get_absolute_url()),
         "advice_mail": advice_mail_status(submission),
         "checkup": checkups.checkup_status(submission),
     }
@@ -268,7 +295,8 @@ def confirm(request: HttpRequest, token: str, code: str) -> HttpResponse:
 def report_pdf(request: HttpRequest, token: str) -> HttpResponseBase:
     """The advice report as a PDF download, from storage; never rendered in the request.
 
-    While it is being made, a small page says so and reloads itself until the PDF is there.
+    While it is being made, a small page says so; its script (or, without JavaScript, its
+    "Check again" link) offers the download once the PDF is there.
     """
     submission = shared_submission_or_404(token)
     download = report_download(submission=submission)
@@ -283,11 +311,41 @@ def report_pdf(request: HttpRequest, token: str) -> HttpResponseBase:
                           {"submission": submission}, status=503)
         response["Retry-After"] = "300"
         return response
+    url = reverse("advisor:report_pdf", kwargs={"token": submission.token})
     response = render(request, "advisor/report_preparing.html", {
-        "submission": submission, "refresh_seconds": PREPARING_REFRESH_SECONDS,
+        "submission": submission, "pdf_state": download.state,
+        # From the download's own state: a file gone from storage is "being prepared" too.
+        "status_poll": status_poll(submission=submission,
+                                   report=ReportStatus(pdf=download.state, domain_check=""),
+                                   parts=(PDF,), check_again_url=url),
     }, status=202)
-    response["Retry-After"] = str(PREPARING_REFRESH_SECONDS)
+    response["Retry-After"] = str(PREPARING_RETRY_AFTER_SECONDS)
     return response
+
+
+@private_report
+@require_GET
+def report_status_json(request: HttpRequest, token: str) -> JsonResponse:
+    """Where the PDF and the domain check stand, for the result page's script.
+
+    The same link test as the result page (an unknown, expired or revoked link is the same
+    404), no-store like every report page, and states only, nothing the visitor typed: a
+    poll reads four columns and tells no more than the page it belongs to.
+    """
+    submission = shared_submission_or_404(token, only=STATUS_FIELDS)
+    return JsonResponse(report_status(submission).as_json())
+
+
+@private_report
+@require_GET
+def report_status_parts(request: HttpRequest, token: str) -> HttpResponse:
+    """The result page's status parts as the page renders them (the PDF's state and the
+    domain check), for the script to swap in once the status says one has changed."""
+    submission = shared_submission_or_404(token)
+    return render(request, "advisor/_status_parts.html", {
+        "submission": submission, "pdf_state": report_state(submission),
+        "domain_check": domain_check_context(submission),
+    })
 
 
 # --- The yearly check-up: the reminder's links, and stopping it ------------------------------

@@ -179,8 +179,10 @@ def other_site() -> Iterator[ThreadingHTTPServer]:
 
 
 def the_page_updates_itself_until_the_pdf_is_ready(page: Page) -> None:
-    """While the PDF is made and the domain checked the page reloads itself; then it offers
-    the download and stays put. At once on SQLite, where the web process runs the jobs; on
-    PostgreSQL when the worker is done, as in production."""
+    """While the PDF is made and the domain checked, the page's script follows them without
+    reloading (there is no <meta> refresh); then it offers the download and stops asking.
+    At once on SQLite, where the web process runs the jobs; on PostgreSQL when the worker is
+    done, as in production."""
+    expect(page.locator("meta[http-equiv=refresh]")).to_have_count(0)
     expect(page.locator("a.report-download")).to_be_visible(timeout=60_000)
-    expect(page.locator("meta[http-equiv=refresh]")).to_have_count(0, timeout=60_000)
+    expect(page.locator("[data-check-again]")).to_have_count(0, timeout=60_000)

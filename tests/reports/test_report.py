@@ -489,14 +489,16 @@ def test_a_stored_report_file_is_readable_by_the_site_only(media):
 
 
 @pytest.mark.django_db
-def test_a_download_before_the_pdf_is_ready_shows_a_refreshing_waiting_page_and_renders_nothing(
+def test_a_download_before_the_pdf_is_ready_shows_a_waiting_page_and_renders_nothing(
     client, media, count_renders
 ):
     submission = create_submission(answers=SOLO, contact=CONTACT, language="nl")
     response = download(client, submission)
     assert response.status_code == 202
     html = response.content.decode()
-    assert '<meta http-equiv="refresh" content="5">' in html
+    # It checks again when asked (or by its script), never by reloading itself.
+    assert 'http-equiv="refresh"' not in html
+    assert 'class="check-again"' in html
     with translation.override("nl"):
         assert gettext("Your PDF is being prepared") in html
     assert response["Cache-Control"] == "no-store"
@@ -519,16 +521,17 @@ def test_many_downloads_of_a_report_being_made_queue_one_render(
 
 
 @pytest.mark.django_db
-def test_the_result_page_says_the_pdf_is_being_prepared_and_refreshes_until_it_is(client, media,
-                                                                                  count_renders):
+def test_the_result_page_says_the_pdf_is_being_prepared_until_it_is(client, media,
+                                                                      count_renders):
     submission = create_submission(answers=SOLO, contact=CONTACT, language="nl")
     waiting = client.get(submission.get_absolute_url()).content.decode()
-    assert '<meta http-equiv="refresh"' in waiting
+    assert 'http-equiv="refresh"' not in waiting
+    assert 'class="check-again"' in waiting and "data-status-poll" in waiting
     assert " download>" not in waiting
     run_report_job(submission)
     store_domain_check_of(submission_id=submission.pk)  # the page also waits for the check
     ready = client.get(submission.get_absolute_url()).content.decode()
-    assert '<meta http-equiv="refresh"' not in ready
+    assert "check-again" not in ready and "data-status-poll" not in ready
     assert reverse("advisor:report_pdf", kwargs={"token": submission.token}) in ready
     assert count_renders == ["nl"]
 

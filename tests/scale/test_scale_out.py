@@ -291,7 +291,7 @@ class Visitor:
                     break
                 assert response.status_code == 202, f"PDF: HTTP {response.status_code}"
                 assert time.monotonic() < deadline, "the PDF was not ready in time"
-                time.sleep(1)  # a browser reloads the "being prepared" page after 5 s
+                time.sleep(1)  # the "being prepared" page asks again after 2 s
         return pdfs
 
 
