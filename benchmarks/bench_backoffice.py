@@ -247,6 +247,35 @@ def time_pages(sizes: list[Size]) -> dict[str, list[float]]:
     return figures
 
 
+def dashboard_plans(size: Size) -> list[str]:
+    """EXPLAIN ANALYZE of the queries on the leads of the dashboard's first view after a
+    change (the planner's own choice, nothing forced): what each reads, and how long."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    change_a_lead_of_last_week()
+    with CaptureQueriesContext(connection) as queries:
+        get(size, reverse("admin:dashboard"), {})
+    lines = []
+    for query in queries:
+        if 'FROM "advisor_submission"' not in query["sql"]:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
+            found = cursor.fetchone()[0][0]
+        steps, pending = [], [found["Plan"]]
+        while pending:
+            node = pending.pop(0)
+            where = f" using {node['Index Name']}" if "Index Name" in node else (
+                f" on {node['Relation Name']}" if "Relation Name" in node else "")
+            fetches = f", heap fetches {node['Heap Fetches']}" if "Heap Fetches" in node else ""
+            steps.append(f"{node['Node Type']}{where} (rows {node['Actual Rows']}{fetches})")
+            pending.extend(node.get("Plans", []))
+        lines.append(f"{found['Execution Time']:8.3f} ms  " + " <- ".join(steps))
+    return lines
+
+
 def table_megabytes() -> float:
     """The leads table with its indexes and TOAST: what 100,000 leads weigh on disk."""
     from django.db import connection
@@ -289,6 +318,7 @@ def main() -> None:
         figures = time_pages(sizes)
         with sizes[1].active():
             size_mb = table_megabytes()
+            plans = dashboard_plans(sizes[1])
         for size in sizes:
             size.close()  # before the databases are dropped
 
@@ -303,6 +333,9 @@ def main() -> None:
         rows = f"{shown[0]} / {shown[1]}" if shown else ""
         print(f"{name:38}{small:14.1f}{large:14.1f}{ratio:8.2f}{rows:>10}"
               f"{'' if ratio <= 2 else '  > 2'}")
+    print(f"\nThe dashboard's queries on the leads at {options.large:,}, first view after a "
+          "change (EXPLAIN ANALYZE):")
+    print("\n".join(plans))
 
 
 if __name__ == "__main__":
