@@ -155,17 +155,29 @@ def count_leads(leads: QuerySet[Submission]) -> LeadCounts:
     )
 
 
-# The cached counts' shape: a release that changes it never reads an older release's.
-COUNTS_SHAPE = hashlib.sha256(
-    repr([field.name for field in fields(LeadCounts)]).encode()).hexdigest()[:12]
-
 # A span of local days, first day included, end excluded: a week, or this week until today.
 Span = tuple[date, date]
 
 
-def _cached_counts(spans: list[Span]) -> dict[Span, LeadCounts]:
-    """The counts of each span, from the cache or counted now (and then cached); each span
-    under the generations of the weeks its leads are in, so a change counts its week again."""
+@dataclass(frozen=True)
+class Summed:
+    """The counts of some spans added up, and each span's number of leads by its first day."""
+
+    counts: LeadCounts
+    totals: dict[date, int]
+
+
+# The cached counts' shape: a release that changes it never reads an older release's.
+COUNTS_SHAPE = hashlib.sha256(repr(
+    [[field.name for field in fields(shape)] for shape in (LeadCounts, Summed)]
+).encode()).hexdigest()[:12]
+
+
+def _summed_counts(spans: list[Span]) -> Summed:
+    """The counts of these spans: each from the cache or counted now (and then cached), under
+    the generations of the weeks its leads are in, so a change counts only its week again;
+    and their sum cached under all their keys, so a usual view reads one entry, not one a
+    week."""
     weeks_of = {span: lead_weeks_between(local_midnight(span[0]), local_midnight(span[1]))
                 for span in spans}
     # Read before counting: a change while this view counts makes its entry one nobody reads.
@@ -175,13 +187,21 @@ def _cached_counts(spans: list[Span]) -> dict[Span, LeadCounts]:
     keys = {span: ":".join((*common, span[0].isoformat(), span[1].isoformat(),
                             *(tokens[week] for week in weeks_of[span])))
             for span in spans}
-    found = cache.get_many(keys.values())
-    counts = {span: found[key] for span, key in keys.items() if key in found}
-    counted = {span: count_leads(leads_between(*span)) for span in spans if span not in counts}
-    if counted:
-        cache.set_many({keys[span]: value for span, value in counted.items()},
-                       COUNTS_CACHE_SECONDS)
-    return counts | counted
+    sum_key = "dashboard-sum:" + hashlib.sha256("|".join(keys.values()).encode()).hexdigest()
+    summed = cache.get(sum_key)
+    if summed is None:
+        found = cache.get_many(keys.values())
+        counts = {span: found[key] for span, key in keys.items() if key in found}
+        counted = {span: count_leads(leads_between(*span))
+                   for span in spans if span not in counts}
+        if counted:
+            cache.set_many({keys[span]: value for span, value in counted.items()},
+                           COUNTS_CACHE_SECONDS)
+        counts |= counted
+        summed = Summed(sum(counts.values(), NO_LEADS),
+                        {first: value.total for (first, _end), value in counts.items()})
+        cache.set(sum_key, summed, COUNTS_CACHE_SECONDS)
+    return summed
 
 
 @dataclass(frozen=True)
@@ -209,12 +229,10 @@ def lead_counts(*, today: date) -> Figures:
                           for n in range(max(0, (monday - first_monday).days // 7)))]
     if monday < today:
         spans.append((monday, today))
-    counts = _cached_counts(spans)
+    summed = _summed_counts(spans)
     todays = count_leads(leads_between(today, today + timedelta(days=1)))
-    total = sum(counts.values(), todays)
-    by_week = {first: value.total for (first, _end), value in counts.items()}
-    weeks = tuple(by_week.get(week, 0) for week in week_starts(today=today))
-    return Figures(total, (*weeks[:-1], weeks[-1] + todays.total))
+    weeks = tuple(summed.totals.get(week, 0) for week in week_starts(today=today))
+    return Figures(summed.counts + todays, (*weeks[:-1], weeks[-1] + todays.total))
 
 
 # --- Charts ---------------------------------------------------------------------------------
