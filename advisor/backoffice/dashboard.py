@@ -91,6 +91,9 @@ def bars(counts: dict[str, int], labels: Iterable[tuple[str, Promise | str]]) ->
 # made past the services (an UPDATE in psql) shows within this time, or at once after
 # LEAD_FIGURES.advance() (docs/performance.md).
 COUNTS_CACHE_SECONDS = 7 * 24 * 3600
+# The sum of the weeks: its key changes every day anyway (this week until today is in it),
+# and a shorter life keeps the sums that changes left behind from filling the cache.
+SUM_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ def _summed_counts(spans: list[Span]) -> Summed:
         counts |= counted
         summed = Summed(sum(counts.values(), NO_LEADS),
                         {first: value.total for (first, _end), value in counts.items()})
-        cache.set(sum_key, summed, COUNTS_CACHE_SECONDS)
+        cache.set(sum_key, summed, SUM_CACHE_SECONDS)
     return summed
 
 
