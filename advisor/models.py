@@ -2,7 +2,7 @@
 
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from importlib import import_module
 from pathlib import PurePath
@@ -24,7 +24,7 @@ from PIL import Image, UnidentifiedImageError
 
 from advisor.advice.table import PLANS
 from advisor.lib.contrast import TEXT_CONTRAST, WHITE, contrast_ratio, darker_shade
-from advisor.lib.generations import Generation
+from advisor.lib.generations import Generation, Generations
 
 # 32 random bytes = 256 bits, URL-safe: unguessable, unlike an id or a UUID.
 TOKEN_BYTES = 32
@@ -45,11 +45,36 @@ class FollowUpStatus(models.TextChoices):
 # Follow-ups stop counting once a lead is decided either way.
 OPEN_STATUSES = (FollowUpStatus.NEW, FollowUpStatus.CONTACTED, FollowUpStatus.PROPOSAL_SENT)
 
-# The back office's counts of leads are cached under this generation (backoffice/dashboard.py):
-# whatever deletes leads, changes their follow-up or adds leads dated before today advances it
-# once its transaction commits. A new lead from the questionnaire need not: today's leads
-# are counted on every view.
+# The back office's counts of leads are cached per week of leads (backoffice/dashboard.py),
+# under this generation (all weeks at once: seed_demo, which adds leads dated before today)
+# and under that of each week. Whatever deletes leads or changes their follow-up calls
+# lead_figures_changed() with their dates, so only those weeks are counted again. A new lead
+# from the questionnaire need not: today's leads are counted on every view.
 LEAD_FIGURES = Generation("lead-figures")
+# Longer than the dashboard keeps a week's counts; an expired token only counts that week again.
+LEAD_WEEKS = Generations("lead-figures-week", timeout=60 * 24 * 3600)
+# A Monday: weeks of leads are numbered from it.
+WEEK_ZERO = date(1970, 1, 5)
+
+
+def lead_week(moment: datetime) -> str:
+    """The week (Monday to Monday, in the site's TIME_ZONE) a lead that came in at this moment
+    counts in for LEAD_WEEKS: the same member whoever makes the change, and one member for
+    each of the dashboard's weeks (it counts in that time zone too)."""
+    day = timezone.localtime(moment, timezone.get_default_timezone()).date()
+    return str((day - WEEK_ZERO).days // 7)
+
+
+def lead_weeks_between(start: datetime, end: datetime) -> list[str]:
+    """The LEAD_WEEKS members of the leads that came in from start until (not at) end."""
+    first, last = int(lead_week(start)), int(lead_week(end - timedelta(microseconds=1)))
+    return [str(week) for week in range(first, last + 1)]
+
+
+def lead_figures_changed(*, created_at: Iterable[datetime]) -> None:
+    """Leads that came in at these moments changed their follow-up or are being deleted: the
+    back office counts their weeks again, once the transaction commits."""
+    LEAD_WEEKS.advance_on_commit(lead_week(moment) for moment in created_at)
 
 
 

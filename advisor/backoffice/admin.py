@@ -45,7 +45,6 @@ from advisor.funnel.export import DIRECT
 from advisor.funnel.report import CountedSources, counted_sources
 from advisor.models import (
     BOOKING_URL_HTTPS_ONLY,
-    LEAD_FIGURES,
     CheckupReminder,
     ConsultantProfile,
     CspReport,
@@ -56,6 +55,7 @@ from advisor.models import (
     Submission,
     WebhookDelivery,
     WebhookStatus,
+    lead_figures_changed,
 )
 from advisor.outbox.delivery import send_again
 from advisor.questionnaire import checkup as checkups
@@ -457,7 +457,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
     # The dashboard counts leads by follow-up status and overdue date: a change of either, or
-    # a deletion, makes its cached counts stale.
+    # a deletion, makes the cached counts of the lead's week stale.
 
     def save_model(self, request: HttpRequest, obj: Submission, form: Any,
                    change: bool) -> None:
@@ -466,15 +466,17 @@ class SubmissionAdmin(admin.ModelAdmin):
             # In the admin's transaction: the CRM hears of the change only if it is saved.
             queue_status_changed(submission=obj, old_status=form.initial["status"])
         if {"status", "next_follow_up"} & set(form.changed_data):
-            LEAD_FIGURES.advance_on_commit()
+            lead_figures_changed(created_at=[obj.created_at])
 
     def delete_model(self, request: HttpRequest, obj: Submission) -> None:
         super().delete_model(request, obj)
-        LEAD_FIGURES.advance_on_commit()
+        lead_figures_changed(created_at=[obj.created_at])
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
+        # Their dates before they are gone: the weeks whose counts to make again.
+        moments = set(queryset.values_list("created_at", flat=True))
         super().delete_queryset(request, queryset)
-        LEAD_FIGURES.advance_on_commit()
+        lead_figures_changed(created_at=moments)
 
     # List columns ---------------------------------------------------------------------------
 

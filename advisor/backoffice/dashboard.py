@@ -1,10 +1,12 @@
 """The back office dashboard: figures over all leads, shaped for server-rendered SVG charts.
 
 Each chart is a list of bars with their sizes already computed, so the template only draws.
-The counts are a few grouped COUNT queries. Those of the leads that came in before today are
-cached under the leads' generation (models.LEAD_FIGURES, advanced by whatever changes a
-follow-up or deletes leads) and today's are counted on every view: a new lead needs no new
-cache, and a view reads at most a day of leads, whatever the number of leads.
+The counts are kept a week of leads at a time (local weeks, Monday to Monday), each in the
+cache under the generation of that week (models.LEAD_WEEKS, advanced by whatever changes a
+lead's follow-up or deletes it): the first view after a change counts that week again, not
+all leads. This week until today is cached under today's date, and today's leads are counted
+on every view, so a new lead needs no new cache. A view reads at most a week of leads (the
+first view of a day: the days of this week before today), whatever the number of leads.
 """
 
 import hashlib
@@ -12,17 +14,22 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
-from itertools import pairwise
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from advisor.advice.labels import PLAN_CHOICES, VERDICT_CHOICES, choices_of
-from advisor.backoffice.leads import OVERDUE, follow_up_filter
-from advisor.models import LEAD_FIGURES, FollowUpStatus, Submission
+from advisor.models import (
+    LEAD_FIGURES,
+    LEAD_WEEKS,
+    OPEN_STATUSES,
+    FollowUpStatus,
+    Submission,
+    lead_weeks_between,
+)
 
 WEEKS = 26
 # Column chart geometry, in SVG user units.
@@ -79,8 +86,14 @@ def bars(counts: dict[str, int], labels: Iterable[tuple[str, Promise | str]]) ->
 
 # --- Counting -------------------------------------------------------------------------------
 
-# A change made past the services (by hand in the database) shows within this time.
-COUNTS_CACHE_SECONDS = 3600
+# Kept this long, unless a change makes a week's counts stale first (models.LEAD_WEEKS). Long,
+# so the first view of a day or after a quiet weekend counts no more than a week. A change
+# made past the services (an UPDATE in psql) shows within this time, or at once after
+# LEAD_FIGURES.advance() (docs/performance.md).
+COUNTS_CACHE_SECONDS = 7 * 24 * 3600
+# The sum of the weeks: its key changes every day anyway (this week until today is in it),
+# and a shorter life keeps the sums that changes left behind from filling the cache.
+SUM_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -91,16 +104,23 @@ class LeadCounts:
     verdicts: Counter[str]
     sectors: Counter[str]
     plans: Counter[str]
-    weeks: tuple[int, ...]  # the chart's weeks, oldest first
-    overdue: int
+    total: int
+    # Open leads (not yet customer or lost) by the date of their next follow-up: which of
+    # them are overdue depends on the day of the view, these counts do not.
+    follow_ups: Counter[date]
 
     def __add__(self, other: "LeadCounts") -> "LeadCounts":
         return LeadCounts(
             statuses=self.statuses + other.statuses, verdicts=self.verdicts + other.verdicts,
             sectors=self.sectors + other.sectors, plans=self.plans + other.plans,
-            weeks=tuple(a + b for a, b in zip(self.weeks, other.weeks, strict=True)),
-            overdue=self.overdue + other.overdue,
+            total=self.total + other.total, follow_ups=self.follow_ups + other.follow_ups,
         )
+
+    def overdue(self, *, today: date) -> int:
+        return sum(n for day, n in self.follow_ups.items() if day < today)
+
+
+NO_LEADS = LeadCounts(Counter(), Counter(), Counter(), Counter(), 0, Counter())
 
 
 def local_midnight(day: date) -> datetime:
@@ -112,49 +132,110 @@ def week_starts(*, today: date) -> list[date]:
     return [monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
 
 
-def _week_counts(leads: QuerySet[Submission], *, today: date) -> tuple[int, ...]:
-    weeks = week_starts(today=today)
-    # Local midnights as bounds, counted in one query: no per-row date function.
-    bounds = [local_midnight(week) for week in [*weeks, weeks[-1] + timedelta(weeks=1)]]
-    counts = leads.filter(created_at__gte=bounds[0]).aggregate(**{
-        f"w{index}": Count("id", filter=Q(created_at__gte=start, created_at__lt=end))
-        for index, (start, end) in enumerate(pairwise(bounds))
-    })
-    return tuple(counts[f"w{index}"] for index in range(WEEKS))
+def leads_between(first: date, end: date) -> QuerySet[Submission]:
+    """The leads that came in from the local midnight of `first` until that of `end`: a range
+    of submission_created_idx, with local midnights as bounds (no per-row date function)."""
+    return Submission.objects.filter(created_at__gte=local_midnight(first),
+                                     created_at__lt=local_midnight(end))
 
 
-def count_leads(leads: QuerySet[Submission], *, today: date) -> LeadCounts:
-    """Three queries: one grouped COUNT for the splits, one for the weeks, one for overdue,
-    each reading an index alone (submission_created_idx holds what they count)."""
+def count_leads(leads: QuerySet[Submission]) -> LeadCounts:
+    """Two grouped COUNTs that read submission_created_idx alone (it holds every column
+    here), each returning a few hundred rows at most however many leads: the splits, and
+    the open leads by follow-up date."""
     splits = {name: Counter() for name in ("status", "verdict", "sector", "plan")}
     for row in leads.order_by().values(*splits).annotate(n=Count("id")):
         for name, counter in splits.items():
             counter[row[name]] += row["n"]
+    open_leads = leads.filter(status__in=OPEN_STATUSES, next_follow_up__isnull=False)
+    follow_ups = Counter({
+        row["next_follow_up"]: row["n"]
+        for row in open_leads.order_by().values("next_follow_up").annotate(n=Count("id"))
+    })
     return LeadCounts(
         statuses=splits["status"], verdicts=splits["verdict"], sectors=splits["sector"],
-        plans=splits["plan"], weeks=_week_counts(leads, today=today),
-        overdue=follow_up_filter(leads, due=OVERDUE, today=today).count(),
+        plans=splits["plan"], total=splits["status"].total(), follow_ups=follow_ups,
     )
 
 
+# A span of local days, first day included, end excluded: a week, or this week until today.
+Span = tuple[date, date]
+
+
+@dataclass(frozen=True)
+class Summed:
+    """The counts of some spans added up, and each span's number of leads by its first day."""
+
+    counts: LeadCounts
+    totals: dict[date, int]
+
+
 # The cached counts' shape: a release that changes it never reads an older release's.
-COUNTS_SHAPE = hashlib.sha256(
-    repr(([field.name for field in fields(LeadCounts)], WEEKS)).encode()).hexdigest()[:12]
+COUNTS_SHAPE = hashlib.sha256(repr(
+    [[field.name for field in fields(shape)] for shape in (LeadCounts, Summed)]
+).encode()).hexdigest()[:12]
 
 
-def lead_counts(*, today: date) -> LeadCounts:
-    """The counts of all leads: those that came in before today from the cache (computed on
-    the first view after a change), today's counted now."""
-    midnight = local_midnight(today)
+def _summed_counts(spans: list[Span]) -> Summed:
+    """The counts of these spans: each from the cache or counted now (and then cached), under
+    the generations of the weeks its leads are in, so a change counts only its week again;
+    and their sum cached under all their keys, so a usual view reads one entry, not one a
+    week."""
+    weeks_of = {span: lead_weeks_between(local_midnight(span[0]), local_midnight(span[1]))
+                for span in spans}
     # Read before counting: a change while this view counts makes its entry one nobody reads.
-    key = ":".join(("dashboard-counts", COUNTS_SHAPE, LEAD_FIGURES.token(), today.isoformat(),
-                    timezone.get_current_timezone_name()))
-    earlier = cache.get(key)
-    if earlier is None:
-        earlier = count_leads(Submission.objects.filter(created_at__lt=midnight), today=today)
-        cache.set(key, earlier, COUNTS_CACHE_SECONDS)
-    return earlier + count_leads(Submission.objects.filter(created_at__gte=midnight),
-                                 today=today)
+    tokens = LEAD_WEEKS.tokens({week for weeks in weeks_of.values() for week in weeks})
+    common = ("dashboard-counts", COUNTS_SHAPE, LEAD_FIGURES.token(),
+              timezone.get_current_timezone_name())
+    keys = {span: ":".join((*common, span[0].isoformat(), span[1].isoformat(),
+                            *(tokens[week] for week in weeks_of[span])))
+            for span in spans}
+    sum_key = "dashboard-sum:" + hashlib.sha256("|".join(keys.values()).encode()).hexdigest()
+    summed = cache.get(sum_key)
+    if summed is None:
+        found = cache.get_many(keys.values())
+        counts = {span: found[key] for span, key in keys.items() if key in found}
+        counted = {span: count_leads(leads_between(*span))
+                   for span in spans if span not in counts}
+        if counted:
+            cache.set_many({keys[span]: value for span, value in counted.items()},
+                           COUNTS_CACHE_SECONDS)
+        counts |= counted
+        summed = Summed(sum(counts.values(), NO_LEADS),
+                        {first: value.total for (first, _end), value in counts.items()})
+        cache.set(sum_key, summed, SUM_CACHE_SECONDS)
+    return summed
+
+
+@dataclass(frozen=True)
+class Figures:
+    """All leads' counts, and the chart's weeks (oldest first)."""
+
+    counts: LeadCounts
+    weeks: tuple[int, ...]
+
+
+def lead_counts(*, today: date) -> Figures:
+    """The counts of all leads: a week at a time from the cache (each counted on the first
+    view after a change in it), this week until today likewise under today's date, and
+    today's counted on every view. A view reads at most a week of leads, however many."""
+    # The oldest lead, from the end of submission_created_idx: where the weeks begin.
+    oldest = Submission.objects.order_by("created_at").values_list(
+        "created_at", flat=True).first()
+    if oldest is None:
+        return Figures(NO_LEADS, (0,) * WEEKS)
+    monday = today - timedelta(days=today.weekday())
+    first_day = timezone.localdate(oldest)
+    first_monday = first_day - timedelta(days=first_day.weekday())
+    spans = [(week, week + timedelta(weeks=1))
+             for week in (first_monday + timedelta(weeks=n)
+                          for n in range(max(0, (monday - first_monday).days // 7)))]
+    if monday < today:
+        spans.append((monday, today))
+    summed = _summed_counts(spans)
+    todays = count_leads(leads_between(today, today + timedelta(days=1)))
+    weeks = tuple(summed.totals.get(week, 0) for week in week_starts(today=today))
+    return Figures(summed.counts + todays, (*weeks[:-1], weeks[-1] + todays.total))
 
 
 # --- Charts ---------------------------------------------------------------------------------
@@ -193,14 +274,14 @@ def funnel(statuses: dict[str, int]) -> list[Bar]:
 
 
 def dashboard_figures(*, today: date) -> dict[str, object]:
-    counts = lead_counts(today=today)
+    figures = lead_counts(today=today)
+    counts = figures.counts
     statuses = counts.statuses
-    total = sum(statuses.values())
-    weeks = week_columns(counts.weeks, today=today)
+    weeks = week_columns(figures.weeks, today=today)
     return {
-        "total": total,
+        "total": counts.total,
         "this_week": weeks[-1].value,
-        "overdue": counts.overdue,
+        "overdue": counts.overdue(today=today),
         "customers": statuses.get(FollowUpStatus.CUSTOMER, 0),
         "lost": statuses.get(FollowUpStatus.LOST, 0),
         "weeks": weeks,

@@ -6,9 +6,16 @@ under the old token, which no later page asks for.
 """
 
 import secrets
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
+
+
+def _start(key: str, timeout: int | None) -> str:
+    # Never set, or evicted: a new one means a fresh start; whoever adds first wins.
+    fresh = secrets.token_hex(8)
+    return fresh if cache.add(key, fresh, timeout=timeout) else cache.get(key, fresh)
 
 
 class Generation:
@@ -17,12 +24,7 @@ class Generation:
 
     def token(self) -> str:
         token = cache.get(self.key)
-        if token is None:
-            # Never set, or evicted: a new one means a fresh start; whoever adds first wins.
-            fresh = secrets.token_hex(8)
-            token = fresh if cache.add(self.key, fresh, timeout=None) else cache.get(
-                self.key, fresh)
-        return token
+        return _start(self.key, None) if token is None else token
 
     def advance(self) -> None:
         cache.set(self.key, secrets.token_hex(8), timeout=None)
@@ -31,3 +33,36 @@ class Generation:
         """A new token once the current transaction commits (at once outside one): pages
         then read the committed data, and a rolled-back change leaves the cache alone."""
         transaction.on_commit(self.advance)
+
+
+class Generations:
+    """A generation per member of a family (a week of leads, say): a change advances only the
+    members it touches, so only the caches of those members are made again.
+
+    A token may expire (after `timeout` seconds): a fresh one only makes its caches again,
+    it never revives an old one. Pick a timeout longer than the caches keyed by it."""
+
+    def __init__(self, name: str, *, timeout: int | None) -> None:
+        self.prefix = f"generation:{name}:"
+        self.timeout = timeout
+
+    def tokens(self, members: Iterable[str]) -> dict[str, str]:
+        """The current token of each member, in one round trip to the cache (usually)."""
+        keys = {member: self.prefix + member for member in members}
+        found = cache.get_many(keys.values())
+        return {member: found.get(key) or _start(key, self.timeout)
+                for member, key in keys.items()}
+
+    def advance(self, members: Iterable[str]) -> None:
+        cache.set_many({self.prefix + member: secrets.token_hex(8) for member in set(members)},
+                       timeout=self.timeout)
+
+    def advance_on_commit(self, members: Iterable[str]) -> None:
+        """New tokens for these members once the current transaction commits (at once
+        outside one), as Generation.advance_on_commit."""
+        chosen = frozenset(members)
+        if chosen:
+            transaction.on_commit(lambda: self.advance(chosen))
+
+    def forget(self, members: Iterable[str]) -> None:
+        cache.delete_many([self.prefix + member for member in members])

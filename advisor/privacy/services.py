@@ -34,12 +34,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from advisor.models import (
-    LEAD_FIGURES,
     CheckupReminder,
     CspReport,
     OutgoingMail,
     Submission,
     WebhookDelivery,
+    lead_figures_changed,
 )
 from advisor.privacy.consent import CHECKUP_KEEP_MONTHS
 from advisor.privacy.sessions import SessionStore, sessions_holding
@@ -182,9 +182,9 @@ def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[Ou
     committed."""
     # Locked first: a report render finishing now either stores its file before this reads
     # the names (and it is deleted), or waits and then finds no row (and deletes its file).
-    rows = list(queryset.select_for_update().values_list("pk", "report_pdf"))
-    pks = [pk for pk, _name in rows]
-    files = {name for _pk, name in rows if name}
+    rows = list(queryset.select_for_update().values_list("pk", "report_pdf", "created_at"))
+    pks = [pk for pk, _name, _created in rows]
+    files = {name for _pk, name, _created in rows if name}
     mails, _counts = OutgoingMail.objects.filter(
         Q(submission__in=pks) | Q(pk__in=extra_mails.values("pk"))
     ).delete()
@@ -196,8 +196,8 @@ def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[Ou
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Submission),
                             object_id__in=[str(pk) for pk in pks]).delete()
     if count:
-        # The back office's cached counts no longer hold (backoffice/dashboard.py).
-        LEAD_FIGURES.advance_on_commit()
+        # The back office's cached counts of their weeks no longer hold (backoffice/dashboard.py).
+        lead_figures_changed(created_at={created for _pk, _name, created in rows})
     return Removed(submissions=count, mails=mails, crm_deliveries=deliveries), files
 
 

@@ -1,11 +1,13 @@
-"""The query plans of the lead list, printed as JSON; run by test_query_plans.py in a process
-of its own, against the database in DATABASE_URL (a throwaway one).
+"""The query plans of the lead list and the dashboard, printed as JSON; run by
+test_query_plans.py in a process of its own, against the database in DATABASE_URL (a
+throwaway one).
 
 Migrates that database, fills it with demo leads (seed_demo, which also refreshes the
-planner's statistics), opens each page of the lead list as a verified consultant and asks the
-database how it runs every query on the leads table of that page: the admin's own SQL, not a
-copy. On PostgreSQL the planner is pushed off sequential scans (a small table would rather be
-read whole), so a plan shows which index it can use, or a Seq Scan when there is none.
+planner's statistics), opens each page of the lead list and the dashboard as a verified
+consultant and asks the database how it runs every query on the leads table of that page: the
+admin's own SQL, not a copy. On PostgreSQL the planner is pushed off sequential scans (a small
+table would rather be read whole), so a plan shows which index it can use, or a Seq Scan when
+there is none.
 """
 
 import io
@@ -83,6 +85,7 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -107,6 +110,14 @@ def main() -> None:
             "count": next(plan(sql) for sql in statements if "COUNT(*)" in sql),
             "page": next(plan(sql) for sql in statements if "COUNT(*)" not in sql),
         }
+    # The dashboard's first view with nothing cached: every week of leads counted, and the
+    # oldest lead and today's leads, as each view reads them.
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:dashboard"))
+    assert response.status_code == 200, response.status_code
+    plans["dashboard"] = [plan(q["sql"]) for q in queries
+                          if 'FROM "advisor_submission"' in q["sql"]]
     json.dump({"vendor": connection.vendor, "plans": plans}, sys.stdout)
 
 

@@ -2,7 +2,8 @@
 
 import io
 import re
-from datetime import datetime, time, timedelta
+from collections import Counter
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -13,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from advisor.backoffice.dashboard import COUNTS_CACHE_SECONDS, WEEKS, dashboard_figures
-from advisor.models import LEAD_FIGURES, FollowUpStatus, Submission
+from advisor.backoffice.leads import is_overdue
+from advisor.models import LEAD_FIGURES, FollowUpStatus, Submission, lead_figures_changed
 from advisor.privacy.services import erase_personal_data, purge_expired
 from advisor.questionnaire.services import create_submission
 from tests.factories import make_lead, make_staff, new_lead, verified_client
@@ -101,26 +103,44 @@ def test_the_dashboard_page_draws_its_charts_as_svg_without_scripts_or_other_sit
 
 
 def dashboard_queries(client) -> int:
+    """The dashboard's queries on the leads (the session's and the funnel's aside)."""
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("admin:dashboard")).status_code == 200
-    return len(queries)
+    return sum('FROM "advisor_submission"' in query["sql"] for query in queries)
 
 
 def test_the_dashboard_takes_the_same_number_of_queries_whatever_the_number_of_leads():
     client = verified_client(make_staff())
     first_views, later_views = [], []
     for total in (5, 50, 500):
+        # The same weeks at every size: the oldest lead came in 300 days ago.
         Submission.objects.bulk_create([
-            new_lead(created_at=timezone.now() - timedelta(days=n % 300))
-            for n in range(total - Submission.objects.count())
+            new_lead(created_at=timezone.now() - timedelta(days=300 - n % 300))
+            for n in range(Submission.objects.count(), total)
         ])
-        LEAD_FIGURES.advance()  # as whatever adds leads dated before today does
+        LEAD_FIGURES.advance()  # as seed_demo does, having added leads dated before today
         first_views.append(dashboard_queries(client))
         later_views.append(dashboard_queries(client))
     assert first_views[0] == first_views[1] == first_views[2], first_views
     assert later_views[0] == later_views[1] == later_views[2], later_views
-    # Later views count only today's leads: the earlier ones come from the cache.
+    # Later views count only today's leads: the weeks before come from the cache.
     assert later_views[0] < first_views[0]
+
+
+def test_a_change_counts_only_the_week_of_the_lead_again(
+    django_capture_on_commit_callbacks
+):
+    client = verified_client(make_staff())
+    for days in range(0, 200, 3):
+        make_lead(created_at=timezone.now() - timedelta(days=days))
+    changed = make_lead(created_at=at(MONDAY - timedelta(weeks=5)))
+    dashboard_queries(client)
+    usual = dashboard_queries(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        Submission.objects.filter(pk=changed.pk).update(status=FollowUpStatus.CUSTOMER)
+        lead_figures_changed(created_at=[changed.created_at])
+    assert dashboard_queries(client) == usual + 2  # that week's two grouped counts
+    assert dashboard_queries(client) == usual
 
 
 # --- The figures stay right after every change, while the counts are cached ---------------
@@ -231,7 +251,135 @@ def test_a_change_made_by_hand_in_the_database_shows_within_the_cache_time(consu
     Submission.objects.filter(pk=lead.pk).update(status=FollowUpStatus.CUSTOMER)
     assert figures(consultant)["customers"] == 0
     with time_machine.travel(timedelta(seconds=COUNTS_CACHE_SECONDS + 1)):
-        assert figures(consultant)["customers"] == 1
+        assert dashboard_figures(today=TODAY)["customers"] == 1
+
+
+def test_after_a_change_by_hand_advancing_the_generation_shows_it_at_once(consultant):
+    lead = make_lead(created_at=at(TODAY - timedelta(days=40)))
+    assert figures(consultant)["customers"] == 0
+    Submission.objects.filter(pk=lead.pk).update(status=FollowUpStatus.CUSTOMER)
+    LEAD_FIGURES.advance()  # what docs/performance.md says to run after such a change
+    assert figures(consultant)["customers"] == 1
+
+
+# --- Exactly right at the edges of weeks and months, and when the day changes --------------
+
+WEDNESDAY = date(2026, 11, 18)  # a Wednesday in winter time (UTC+1 in Amsterdam)
+
+
+def recounted(*, today: date) -> dict:
+    """The dashboard's figures counted the slow way: every lead, in Python."""
+    leads = list(Submission.objects.all())
+    monday = today - timedelta(days=today.weekday())
+    weeks = [monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+
+    def week_of(lead) -> date:
+        day = timezone.localdate(lead.created_at)
+        return day - timedelta(days=day.weekday())
+
+    return {
+        "total": len(leads),
+        "statuses": Counter(lead.status for lead in leads),
+        "verdicts": Counter(lead.verdict for lead in leads),
+        "sectors": Counter(lead.sector for lead in leads),
+        "plans": Counter(lead.plan for lead in leads),
+        "weeks": [sum(week_of(lead) == week for lead in leads) for week in weeks],
+        "overdue": sum(is_overdue(lead, today=today) for lead in leads),
+    }
+
+
+def shown(figures: dict) -> dict:
+    def counts(bars) -> Counter:
+        return Counter({bar.key: bar.value for bar in bars if bar.value})
+
+    return {"total": figures["total"], "statuses": counts(figures["statuses"]),
+            "verdicts": counts(figures["verdicts"]), "sectors": counts(figures["sectors"]),
+            "plans": counts(figures["plans"]), "weeks": [w.value for w in figures["weeks"]],
+            "overdue": figures["overdue"]}
+
+
+def local(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def test_the_figures_are_exactly_right_after_every_kind_of_change(
+    django_capture_on_commit_callbacks
+):
+    answers = [{"team_size": "solo", "email_intensity": "light", "budget": "minimal"},
+               {"sector": "healthcare_patient", "sensitive_data": "lots"},
+               {"sector": "legal", "sensitive_data": "some"}]
+    # Around the edges: local midnight on a Monday is Sunday 23:00 in UTC (another UTC week),
+    # the last minute of October and the first of November, and leads of long ago.
+    moments = [local(date(2026, 11, 16), 0, 0), local(date(2026, 11, 15), 23, 59),
+               local(date(2026, 10, 31), 23, 59), local(date(2026, 11, 1), 0, 0),
+               local(date(2026, 11, 2), 0, 30), local(WEDNESDAY, 8),
+               local(WEDNESDAY - timedelta(days=1), 23, 30),
+               *(local(WEDNESDAY - timedelta(days=n), 12) for n in (9, 40, 100, 200, 250))]
+    with time_machine.travel(local(WEDNESDAY, 15), tick=False):
+        client = verified_client(make_staff())
+        leads = [make_lead(created_at=moment, answers=answers[n % 3],
+                           email=f"lead{n}@example.nl",
+                           next_follow_up=WEDNESDAY - timedelta(days=n % 4 - 1))
+                 for n, moment in enumerate(moments)]
+        assert shown(figures(client)) == recounted(today=WEDNESDAY)
+
+        def change(lead, **fields) -> None:
+            url = reverse("admin:advisor_submission_change", args=[lead.pk])
+            data = {"status": lead.status, "notes": "", "next_follow_up": ""} | fields
+            with django_capture_on_commit_callbacks(execute=True):
+                assert client.post(url, data).status_code == 302
+            assert shown(figures(client)) == recounted(today=WEDNESDAY)
+
+        change(leads[0], status=FollowUpStatus.CUSTOMER)  # Monday 00:00, local
+        change(leads[1], status=FollowUpStatus.CONTACTED,
+               next_follow_up=(WEDNESDAY - timedelta(days=3)).strftime("%d-%m-%Y"))
+        change(leads[2], status=FollowUpStatus.LOST)  # 31 October, 23:59
+        change(leads[3], next_follow_up="")  # 1 November, 00:00
+        change(leads[5], status=FollowUpStatus.PROPOSAL_SENT)  # today
+        change(leads[9], status=FollowUpStatus.LOST)  # 100 days ago
+        with django_capture_on_commit_callbacks(execute=True):
+            erase_personal_data(email="lead4@example.nl")
+        assert shown(figures(client)) == recounted(today=WEDNESDAY)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("admin:advisor_submission_changelist"), {
+                "action": "delete_selected", "_selected_action": [leads[6].pk, leads[8].pk],
+                "post": "yes"})
+        assert Submission.objects.count() == len(leads) - 3
+        assert shown(figures(client)) == recounted(today=WEDNESDAY)
+        # A new lead from the questionnaire, at once.
+        make_lead(created_at=timezone.now(), email="new@example.nl")
+        assert shown(figures(client)) == recounted(today=WEDNESDAY)
+
+
+def test_the_next_day_moves_the_weeks_and_the_overdue_follow_ups_without_any_change():
+    with time_machine.travel(local(WEDNESDAY, 15), tick=False):
+        client = verified_client(make_staff())
+        make_lead(created_at=local(WEDNESDAY, 9), next_follow_up=WEDNESDAY + timedelta(days=1))
+        make_lead(created_at=local(WEDNESDAY - timedelta(days=1), 9),
+                  next_follow_up=WEDNESDAY + timedelta(days=4))
+        make_lead(created_at=local(WEDNESDAY - timedelta(days=8), 9))
+        before = figures(client)
+        assert (before["overdue"], before["this_week"]) == (0, 2)
+        assert shown(before) == recounted(today=WEDNESDAY)
+    for days, overdue, this_week in ((1, 0, 2), (2, 1, 2), (4, 1, 2), (5, 2, 0)):
+        day = WEDNESDAY + timedelta(days=days)
+        with time_machine.travel(local(day, 7), tick=False):
+            after = figures(verified_client(make_staff(f"staff{days}")))
+            assert (after["overdue"], after["this_week"]) == (overdue, this_week), day
+            assert shown(after) == recounted(today=day)
+
+
+def test_the_first_view_of_a_day_counts_only_this_week_before_today_again():
+    with time_machine.travel(local(WEDNESDAY, 15), tick=False):
+        client = verified_client(make_staff())
+        for days in range(0, 200, 2):
+            make_lead(created_at=local(WEDNESDAY - timedelta(days=days), 10))
+        dashboard_queries(client)
+        usual = dashboard_queries(client)
+    with time_machine.travel(local(WEDNESDAY + timedelta(days=1), 7), tick=False):
+        client = verified_client(make_staff("next-day"))
+        assert dashboard_queries(client) == usual + 2  # Monday until today, once
+        assert dashboard_queries(client) == usual
 
 
 def test_the_home_page_of_the_back_office_links_to_the_dashboard():

@@ -1,4 +1,5 @@
-"""The lead list reads indexes: the plans PostgreSQL and SQLite make for the admin's own queries.
+"""The lead list and the dashboard read indexes: the plans PostgreSQL and SQLite make for the
+admin's own queries.
 
 Each database is a throwaway one, migrated and filled with 2,000 demo leads by
 tests/backoffice/query_plans.py in a process of its own, whatever database the suite runs on:
@@ -105,3 +106,22 @@ def test_on_sqlite_the_list_and_every_filter_count_and_page_through_an_index(sql
         # SQLite may find a filter's leads by its index and then order those few itself.
         assert "USING INDEX" in page["page"][0], (name, page)
         assert set(page["page"][1:]) <= {"USE TEMP B-TREE FOR ORDER BY"}, (name, page)
+
+
+def test_on_postgresql_the_dashboard_reads_only_a_range_of_the_date_index(postgresql_plans):
+    # The oldest lead (the first entry), each week's grouped count and today's: all from
+    # submission_created_idx alone, each over its own range of dates.
+    plans = postgresql_plans["dashboard"]
+    assert len(plans) > 50  # a year of demo leads, a count per week
+    for steps in plans:
+        scans = [step for step in steps if "Scan" in step]
+        assert scans == ["Index Only Scan using submission_created_idx"], steps
+
+
+def test_on_sqlite_the_dashboard_reads_only_a_range_of_the_date_index(sqlite_plans):
+    plans = sqlite_plans["dashboard"]
+    assert len(plans) > 50
+    for steps in plans:
+        assert "USING COVERING INDEX submission_created_idx (created_at>? AND created_at<?)" \
+            in steps[0] or steps == [
+                "SCAN advisor_submission USING COVERING INDEX submission_created_idx"], steps
