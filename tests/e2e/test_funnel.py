@@ -140,9 +140,12 @@ def test_embedded_in_the_consultants_site_the_lead_carries_that_pages_campaign(
     page = v.page
     page.goto(f"{parent}/diensten/e-mail?utm_source=nieuwsbrief&utm_campaign=december")
     frame = page.frame_locator("iframe[title=E-mailkeuzehulp]")
+    inner = page.frames[1]
+    # The snippet re-points the frame once the plain address has begun loading: on a busy
+    # machine a click on the first page would land before the campaign's page replaced it.
+    inner.wait_for_url("**utm_source=nieuwsbrief**")
     frame.get_by_role("link", name="Start de vragenlijst").click()
     expect(frame.locator(".step-counter")).to_contain_text("Stap 1")
-    inner = page.frames[1]
     assert "utm_source=nieuwsbrief" in inner.url and "ref=localhost" in inner.url
     for number in range(2, 9):
         answer_and_next(frame)
