@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # Staff sessions: browser-close cookie, idle and maximum age (visitors keep 7 days).
+    # Staff sessions: browser-close cookie, idle and maximum age (visitors keep 1 day).
     "advisor.web.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -215,9 +215,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# The questionnaire's answers live in the session until the contact step;
-# a week is long enough to come back to an unfinished questionnaire.
-SESSION_COOKIE_AGE = 7 * 24 * 3600
+# The questionnaire's answers live in the session until the contact step; a day is enough to
+# finish it after a break, and every live session is personal data a privacy request must
+# reach. A visit that has answered nothing gets no session at all (questionnaire/wizard.py).
+SESSION_COOKIE_AGE = 24 * 3600
 # Database sessions that index the e-mail addresses they hold by keyed digest, so a privacy
 # request finds an unfinished questionnaire without decoding every session.
 SESSION_ENGINE = "advisor.privacy.sessions"
