@@ -16,6 +16,8 @@ from django.core.files.storage import Storage, default_storage
 from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -50,6 +52,9 @@ OPEN_STATUSES = (FollowUpStatus.NEW, FollowUpStatus.CONTACTED, FollowUpStatus.PR
 # once its transaction commits. A new lead from the questionnaire need not: today's leads
 # are counted on every view.
 LEAD_FIGURES = Generation("lead-figures")
+# Advanced by every save or deletion of the consultant profile (below): the key of the cached
+# profile that every page's branding is read from (consultant/branding.py).
+PROFILE_GENERATION = Generation("consultant-profile")
 
 
 
@@ -565,6 +570,16 @@ class ConsultantProfile(models.Model):
             accent_color=color_or_default(configured["accent_color"], DEFAULT_ACCENT_COLOR),
         )
         return profile
+
+
+@receiver(post_save, sender=ConsultantProfile)
+@receiver(post_delete, sender=ConsultantProfile)
+def _profile_changed(**kwargs: Any) -> None:
+    # Cache invalidation, not business logic: signals also catch a queryset's delete(). Now,
+    # for reads later in this transaction; again on commit, as a page that read the old row
+    # just before the commit may have cached it under the token advanced now.
+    PROFILE_GENERATION.advance()
+    PROFILE_GENERATION.advance_on_commit()
 
 
 def color_or_default(value: str, default: str) -> str:
