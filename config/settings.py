@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "advisor.web.context_processors.branding",
             ],
+            # {% fragment %}: parts of pages rendered once and cached (advisor/web/fragments.py).
+            "libraries": {"fragments": "advisor.web.fragments"},
         },
     },
 ]

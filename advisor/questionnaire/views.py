@@ -47,7 +47,7 @@ from advisor.questionnaire.sharing import (
     share_report,
 )
 from advisor.questionnaire.wizard import LAST_RESULT, prefill
-from advisor.reports.presenters import contact_actions, result_context
+from advisor.reports.presenters import contact_actions, result_page_context
 from advisor.reports.report import FAILED, report_download, report_filename, report_state
 
 
@@ -146,7 +146,7 @@ def _result_page(
     branding = get_branding()
     waiting = pdf_state == "preparing" or submission.domain_check_level == DomainCheckState.PENDING
     context = {
-        **result_context(submission),
+        **result_page_context(submission=submission, branding=branding),
         # Read once here; the page's lazy `branding` would read the profile a second time.
         "branding": branding,
         "contact_actions": counted_contact_actions(submission=submission, actions=contact_actions(

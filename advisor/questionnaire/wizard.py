@@ -43,6 +43,7 @@ from advisor.funnel.sources import landing_source
 from advisor.questionnaire.checkup import Previous
 from advisor.questionnaire.domain_check import domain_check_enabled
 from advisor.questionnaire.forms import wizard_forms
+from advisor.questionnaire.fragments import step_fields
 from advisor.questionnaire.services import submit_questionnaire
 from advisor.web.errors import rate_limited
 
@@ -251,6 +252,7 @@ class QuestionnaireView(NamedUrlSessionWizardView):
         # The first step's form posts the landing page's source back (there is no session yet).
         first = self.steps.current == self.steps.first
         context["source_query"] = landing_source(self.request).as_query() if first else ""
+        context["fields"] = step_fields(form)
         return context
 
     # -- Reading and keeping state -----------------------------------------------------------
