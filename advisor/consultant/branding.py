@@ -15,7 +15,6 @@ from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.templatetags.static import static
@@ -89,17 +88,18 @@ def get_branding() -> Branding:
 
 
 def current_profile() -> ConsultantProfile:
-    """ConsultantProfile.load(), from the shared cache while the profile is unchanged."""
+    """ConsultantProfile.load(), from the shared cache while the profile is unchanged (one
+    round trip to the cache for the generation and the row together)."""
+    key = f"consultant-profile:{PROFILE_SHAPE}"
     try:
-        key = f"consultant-profile:{PROFILE_SHAPE}:{PROFILE_GENERATION.token()}"
-        values = cache.get(key)
+        token, values = PROFILE_GENERATION.read(key)
     except RedisError:
         return ConsultantProfile.load()
     if values is None:
         profile = ConsultantProfile.load()
-        values = NO_PROFILE if profile.pk is None else _columns(profile)
         with contextlib.suppress(RedisError):
-            cache.set(key, values, PROFILE_CACHE_SECONDS)
+            PROFILE_GENERATION.store(key, token, NO_PROFILE if profile.pk is None
+                                     else _columns(profile), PROFILE_CACHE_SECONDS)
         return profile
     # No row yet: settings.BRANDING as it is now, not as it was when cached.
     return ConsultantProfile.from_settings() if values == NO_PROFILE else ConsultantProfile(
