@@ -35,7 +35,11 @@ from advisor.outbox.limits import AddressLimitReached
 from advisor.outbox.mail import is_confirmation_code
 from advisor.questionnaire import checkup as checkups
 from advisor.questionnaire.forms import ShareForm
-from advisor.questionnaire.selectors import advice_mail_status, shared_submission_or_404
+from advisor.questionnaire.selectors import (
+    advice_mail_status,
+    result_mails,
+    shared_submission_or_404,
+)
 from advisor.questionnaire.sharing import (
     COLLEAGUE_ALREADY,
     NOT_CONFIRMED,
@@ -144,6 +148,7 @@ def _result_page(
 ) -> HttpResponse:
     pdf_state = report_state(submission)
     branding = get_branding()
+    mails = result_mails(submission)  # one query for the share options and the mail status
     waiting = pdf_state == "preparing" or submission.domain_check_level == DomainCheckState.PENDING
     context = {
         **result_page_context(submission=submission, branding=branding),
@@ -152,11 +157,11 @@ def _result_page(
         "contact_actions": counted_contact_actions(submission=submission, actions=contact_actions(
             branding=branding, company=submission.company)),
         "share_form": share_form or ShareForm(),
-        "share": share_options(submission),
+        "share": share_options(submission, mails),
         "share_refusal": refused_because,
         "pdf_state": pdf_state,
         "refresh_seconds": PREPARING_REFRESH_SECONDS if waiting else None,
-        "advice_mail": advice_mail_status(submission),
+        "advice_mail": advice_mail_status(submission, mails),
         "checkup": checkups.checkup_status(submission),
     }
     return render(request, "advisor/result.html", context, status=status)
