@@ -58,8 +58,11 @@ from advisor.reports.report import FAILED, report_download, report_filename, rep
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     # The start link hands on where the visit came from: there is no session to keep it in.
+    steps = q.question_steps()
     response = render(request, "advisor/home.html", {
-        "steps": q.question_steps(), "source_query": landing_source(request).as_query()})
+        "steps": steps, "source_query": landing_source(request).as_query(),
+        # What the cached list of topics shows: it is rendered again when a text changes.
+        "topics_key": [(step.name, str(step.title), str(step.intro)) for step in steps]})
     patch_vary_headers(response, ["Referer"])
     return response
 

@@ -173,3 +173,20 @@ def test_a_template_digest_changes_with_a_template_it_includes(tmp_path, setting
     inner.write_text("two, longer")
 
     assert fragments.template_digest("outer.html") != before
+
+
+def test_a_renamed_step_shows_on_the_home_page_at_once(client, edit_table):
+    assert "Over jullie zaak" not in client.get("/").content.decode()
+    edit_table([replace(q.STEPS[0], title="Over jullie zaak"), *q.STEPS[1:]])
+
+    assert "Over jullie zaak" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_home_page_from_the_cache_is_in_the_visitors_language(client, language):
+    prefix = "" if language == "nl" else "/en"
+    for _ in range(2):
+        html = client.get(f"{prefix}/").content.decode()
+        with translation.override(language):
+            assert str(q.question_steps()[0].title) in html
+        assert ("Waarom geen POP?" in html) == (language == "nl")
