@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation.trans_real import translation
 from redis.exceptions import RedisError
 
 from advisor.lib.digests import file_digest
@@ -31,6 +32,7 @@ NAMED_TEMPLATE = re.compile(r"""{%\s*(?:include|extends)\s+["']([^"']+)["']""")
 LOCAL_ENTRIES = 256
 SHARED_SECONDS = 7 * 24 * 3600
 KEY_PREFIX = "fragment"
+DIGEST_ATTRIBUTE = "_advisor_fragment_digest"  # kept on a loaded template or catalogue
 
 
 def digest_of(parts: Iterable[object]) -> str:
@@ -45,11 +47,18 @@ def digest_of(parts: Iterable[object]) -> str:
 def template_digest(name: str) -> str:
     """The digest of a template's source and of every template it names, recursively.
 
-    A partial ("page.html#part") is digested as its whole file.
+    A partial ("page.html#part") is digested as its whole file. Worked out once per loaded
+    template: a process renders the source it loaded, and when the template loaders reload
+    (the development server, after an edit) the new template is digested afresh.
     """
-    seen: dict[str, str] = {}
-    _collect(name.partition("#")[0], seen)
-    return digest_of(f"{key}={value}" for key, value in sorted(seen.items()))
+    loaded = get_template(name.partition("#")[0]).template
+    digest = loaded.__dict__.get(DIGEST_ATTRIBUTE)
+    if digest is None:
+        seen: dict[str, str] = {}
+        _collect(name.partition("#")[0], seen)
+        digest = digest_of(f"{key}={value}" for key, value in sorted(seen.items()))
+        loaded.__dict__[DIGEST_ATTRIBUTE] = digest
+    return digest
 
 
 def _collect(name: str, seen: dict[str, str]) -> None:
@@ -67,15 +76,23 @@ def _named_templates(path: str, source_digest: str) -> tuple[str, ...]:
     return tuple(NAMED_TEMPLATE.findall(Path(path).read_text(encoding="utf-8")))
 
 
+@lru_cache(maxsize=64)
 def module_digest(*modules: ModuleType) -> str:
-    """The digest of the source of these modules: for fragments whose values they compute."""
+    """The digest of the source of these modules, as this process loaded them: for
+    fragments whose values they compute."""
     return digest_of(file_digest(module.__file__) for module in modules)
 
 
 def catalogue_digest(language: str) -> str:
-    """The digest of the compiled catalogues of our own texts in this language."""
-    return digest_of(file_digest(Path(folder) / language / "LC_MESSAGES" / "django.mo")
-                     for folder in settings.LOCALE_PATHS)
+    """The digest of the compiled catalogues of our own texts in this language, worked out
+    once per loaded catalogue (the development server reloads it after a change)."""
+    loaded = translation(language)
+    digest = loaded.__dict__.get(DIGEST_ATTRIBUTE)
+    if digest is None:
+        digest = digest_of(file_digest(Path(folder) / language / "LC_MESSAGES" / "django.mo")
+                           for folder in settings.LOCALE_PATHS)
+        loaded.__dict__[DIGEST_ATTRIBUTE] = digest
+    return digest
 
 
 class _LocalEntries:
