@@ -89,12 +89,14 @@ class QuestionnaireStorage(SessionStorage):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._unsaved: dict[str, Any] | None = None
+        self.version = 0  # counts the changes, for what is worked out from the data
         super().__init__(*args, **kwargs)
 
     def _get_data(self) -> dict[str, Any]:
         return self.request.session.get(self.prefix, self._unsaved)
 
     def _set_data(self, value: dict[str, Any]) -> None:
+        self.version += 1
         if self.prefix in self.request.session or worth_keeping(value):
             self.request.session[self.prefix] = value  # marks the session modified
             self._unsaved = None
@@ -253,17 +255,22 @@ class QuestionnaireView(NamedUrlSessionWizardView):
         first = self.steps.current == self.steps.first
         context["source_query"] = landing_source(self.request).as_query() if first else ""
         context["fields"] = step_fields(form)
+        context["management_field"] = f"{self.prefix}-current_step"
         return context
 
     # -- Reading and keeping state -----------------------------------------------------------
 
     def answers(self) -> dict[str, str]:
         """The valid answers in the session to questions that are asked: what conditions
-        read. Raw storage, not forms, so a condition never builds a form."""
-        raw: dict[str, str] = {}
-        for step in q.question_steps():
-            raw.update((self.storage.get_step_data(step.name) or {}).items())
-        return asked_answers(raw)
+        read. Raw storage, not forms, so a condition never builds a form. Worked out once
+        per change of the storage: every step's condition asks, several times a page."""
+        version = self.storage.version
+        if getattr(self, "_answers", (None,))[0] != version:
+            raw: dict[str, str] = {}
+            for step in q.question_steps():
+                raw.update((self.storage.get_step_data(step.name) or {}).items())
+            self._answers = (version, asked_answers(raw))
+        return dict(self._answers[1])
 
     def first_unanswered_before(self, step: str | None) -> str | None:
         """The first step without valid answers, when it comes before `step` (the done
