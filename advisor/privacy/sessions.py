@@ -6,18 +6,27 @@ a privacy request without decoding every live session, each save also stores key
 the index reveals no address, and finding one is a query on that column. This follows
 Django's documented way of extending database-backed sessions (a model on
 AbstractBaseSession and a SessionStore whose create_model_instance fills the extra field).
+
+Reads come from the shared cache in front of the database, as Django's cached_db engine
+does: every save still writes the row (with its digests), so export and erasure find every
+session there, and erasure also deletes the cached copy (erase_sessions_holding). With the
+cache down, sessions are read from and written to the database alone.
 """
 
 from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedSessionStore
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from redis.exceptions import RedisError
 
 DIGEST_SALT = "advisor.privacy.sessions.address"
 
@@ -45,7 +54,9 @@ def addresses_in(value: Any) -> Iterator[str]:
             yield from addresses_in(item)
 
 
-class SessionStore(DatabaseSessionStore):
+class SessionStore(CachedSessionStore):
+    cache_key_prefix = "advisor.privacy.sessions"
+
     @classmethod
     def get_model_class(cls) -> Any:
         from advisor.models import IndexedSession
@@ -60,6 +71,25 @@ class SessionStore(DatabaseSessionStore):
         return session
 
 
+    def load(self) -> dict[str, Any]:
+        try:
+            return super().load()
+        except RedisError:  # caching what the database gave
+            return DatabaseSessionStore.load(self)
+
+    def exists(self, session_key: str) -> bool:
+        try:
+            return super().exists(session_key)
+        except RedisError:
+            return DatabaseSessionStore.exists(self, session_key)
+
+    def delete(self, session_key: str | None = None) -> None:
+        try:
+            super().delete(session_key)
+        except RedisError:
+            DatabaseSessionStore.delete(self, session_key)
+
+
 def sessions_holding(email: str) -> QuerySet:
     """Live sessions that hold this address; found by digest (also under the keys in
     SECRET_KEY_FALLBACKS, for sessions saved before a key rotation), none decoded."""
@@ -70,3 +100,20 @@ def sessions_holding(email: str) -> QuerySet:
         holding |= Q(address_digests__contains=digest)
     return SessionStore.get_model_class().objects.filter(holding,
                                                          expire_date__gt=timezone.now())
+
+
+def erase_sessions_holding(email: str) -> int:
+    """Delete the live sessions that hold this address, their cached copies first (a page
+    would otherwise still read one); returns how many rows were deleted."""
+    found = sessions_holding(email)
+    keys = list(found.values_list("session_key", flat=True))
+    cached = [SessionStore.cache_key_prefix + key for key in keys]
+
+    def forget() -> None:
+        caches[settings.SESSION_CACHE_ALIAS].delete_many(cached)
+
+    forget()
+    deleted, _counts = found.model.objects.filter(session_key__in=keys).delete()
+    # Again once the deletion commits: a page that read the row before could have cached it.
+    transaction.on_commit(forget)
+    return deleted
