@@ -13,6 +13,7 @@ session there, and erasure also deletes the cached copy (erase_sessions_holding)
 cache down, sessions are read from and written to the database alone.
 """
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedSessionStore
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -57,6 +59,13 @@ def addresses_in(value: Any) -> Iterator[str]:
 class SessionStore(CachedSessionStore):
     cache_key_prefix = "advisor.privacy.sessions"
 
+    def __init__(self, session_key: str | None = None) -> None:
+        super().__init__(session_key)
+        # Only a cache every process shares may stand in front of the database: with one in
+        # each process's memory (development without REDIS_URL, several workers), a worker
+        # would read its own stale copy of a session another one changed.
+        self._fronted = not isinstance(self._cache, LocMemCache)
+
     @classmethod
     def get_model_class(cls) -> Any:
         from advisor.models import IndexedSession
@@ -72,22 +81,28 @@ class SessionStore(CachedSessionStore):
 
 
     def load(self) -> dict[str, Any]:
-        try:
-            return super().load()
-        except RedisError:  # caching what the database gave
-            return DatabaseSessionStore.load(self)
+        if self._fronted:
+            with contextlib.suppress(RedisError):  # else read the database alone
+                return super().load()
+        return DatabaseSessionStore.load(self)
 
     def exists(self, session_key: str) -> bool:
-        try:
-            return super().exists(session_key)
-        except RedisError:
-            return DatabaseSessionStore.exists(self, session_key)
+        if self._fronted:
+            with contextlib.suppress(RedisError):
+                return super().exists(session_key)
+        return DatabaseSessionStore.exists(self, session_key)
+
+    def save(self, must_create: bool = False) -> None:
+        if self._fronted:
+            super().save(must_create)  # the database, then the cache (its errors logged)
+        else:
+            DatabaseSessionStore.save(self, must_create)
 
     def delete(self, session_key: str | None = None) -> None:
-        try:
-            super().delete(session_key)
-        except RedisError:
-            DatabaseSessionStore.delete(self, session_key)
+        if self._fronted:
+            with contextlib.suppress(RedisError):
+                return super().delete(session_key)
+        return DatabaseSessionStore.delete(self, session_key)
 
 
 def sessions_holding(email: str) -> QuerySet:
