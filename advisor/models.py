@@ -16,6 +16,8 @@ from django.core.files.storage import Storage, default_storage
 from django.core.validators import MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -76,6 +78,10 @@ def lead_figures_changed(*, created_at: Iterable[datetime]) -> None:
     back office counts their weeks again, once the transaction commits."""
     LEAD_WEEKS.advance_on_commit(lead_week(moment) for moment in created_at)
 
+
+# Advanced by every save or deletion of the consultant profile (below): the key of the cached
+# profile that every page's branding is read from (consultant/branding.py).
+PROFILE_GENERATION = Generation("consultant-profile")
 
 
 class DomainCheckState(models.TextChoices):
@@ -590,6 +596,16 @@ class ConsultantProfile(models.Model):
             accent_color=color_or_default(configured["accent_color"], DEFAULT_ACCENT_COLOR),
         )
         return profile
+
+
+@receiver(post_save, sender=ConsultantProfile)
+@receiver(post_delete, sender=ConsultantProfile)
+def _profile_changed(**kwargs: Any) -> None:
+    # Cache invalidation, not business logic: signals also catch a queryset's delete(). Now,
+    # for reads later in this transaction; again on commit, as a page that read the old row
+    # just before the commit may have cached it under the token advanced now.
+    PROFILE_GENERATION.advance()
+    PROFILE_GENERATION.advance_on_commit()
 
 
 def color_or_default(value: str, default: str) -> str:

@@ -49,7 +49,9 @@ def run_locust(base: str, options: argparse.Namespace,
     return rows, raised
 
 
-def report(rows: list[dict[str, str]], raised: int, options: argparse.Namespace) -> None:
+def report(rows: list[dict[str, str]], raised: int, options: argparse.Namespace) -> bool:
+    """Prints the figures; False when a request failed, a visitor raised or no visitor got
+    to the end (a step refused every time would otherwise look like a fast run)."""
     print(f"Locust: {options.users} visitors completing the questionnaire for "
           f"{options.run_time} s (gunicorn {options.workers} workers, production settings, "
           f"PostgreSQL; {machine()})")
@@ -60,6 +62,8 @@ def report(rows: list[dict[str, str]], raised: int, options: argparse.Namespace)
               f"{float(row['50%']):9.0f}{float(row['95%']):9.0f}")
     completed = sum(int(row["Request Count"]) for row in rows if row["Name"] == "result page")
     print(f"questionnaires completed: {completed}; visitors stopped by an exception: {raised}")
+    failures = sum(int(row["Failure Count"]) for row in rows if row["Name"] == "Aggregated")
+    return completed > 0 and raised == 0 and failures == 0
 
 
 def main() -> None:
@@ -78,7 +82,8 @@ def main() -> None:
         prepare_site()
         with gunicorn(workers=options.workers) as base:
             rows, raised = run_locust(base, options, workdir)
-    report(rows, raised, options)
+    if not report(rows, raised, options):
+        sys.exit("Not a clean run: see the errors, exceptions and completed questionnaires above")
 
 
 if __name__ == "__main__":

@@ -114,9 +114,11 @@ def step_answers() -> dict[str, dict[str, str]]:
 
 def visitor_cookies(count: int) -> list[str]:
     """Session cookies of visitors who answered the first step."""
+    from django.conf import settings
     from django.test import Client
     from django.urls import reverse
 
+    name = settings.SESSION_COOKIE_NAME  # "__Host-sessionid" in production
     first = next(iter(step_answers().items()))
     cookies = []
     for _ in range(count):
@@ -124,7 +126,7 @@ def visitor_cookies(count: int) -> list[str]:
         url = reverse("advisor:step", kwargs={"step": first[0]})
         client.get(url, secure=True)
         client.post(url, {"questionnaire_view-current_step": first[0], **first[1]}, secure=True)
-        cookies.append(f"sessionid={client.cookies['sessionid'].value}")
+        cookies.append(f"{name}={client.cookies[name].value}")
     return cookies
 
 

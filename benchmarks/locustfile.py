@@ -20,9 +20,16 @@ MAX_PAGES = 20  # a loop in the wizard would be a bug; stop the visitor rather t
 
 
 def default_answers() -> dict[str, dict[str, str]]:
+    """Each question's default, or its first offered answer when the default is the "not
+    applicable" one the wizard does not offer (a question asked only in some cases)."""
     from advisor.advice.table import STEPS
 
-    return {step.name: {q.key: q.default for q in step.questions} for step in STEPS}
+    def offered(question) -> str:
+        if question.choice(question.default).offered:
+            return question.default
+        return next(choice.value for choice in question.choices if choice.offered)
+
+    return {step.name: {q.key: offered(q) for q in step.questions} for step in STEPS}
 
 
 class Visitor(HttpUser):

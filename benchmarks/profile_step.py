@@ -1,9 +1,11 @@
 """Where the time of a questionnaire step page goes: 200 renders, profiled, in one process.
 
 Run from the project folder:  .venv/bin/python benchmarks/profile_step.py [--renders 200]
+                              [--page step|result|home]
 
 Production settings, a throwaway PostgreSQL database, a visitor who answered the first step;
-Django's test client GETs the second step --renders times under cProfile (after warm-up).
+Django's test client GETs the second step (or, with --page, the result page of a stored
+submission or the home page) --renders times under cProfile (after warm-up).
 Prints the time per page, the template variable look-ups, template renders and SQL queries
 per page, the share of the time by package (own time), and the costliest functions by
 cumulative time. Writes the raw profile to --output for snakeviz or pstats.
@@ -19,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_pages import STEP, step_answers
+from benchmarks.bench_pages import STEP, result_path, step_answers
 from benchmarks.loopback_stack import (
     prepare_site,
     production_environment,
@@ -36,15 +38,15 @@ CHECKPOINTS = (
     ("middleware and view, the whole request", "core/handlers/base.py", "get_response"),
     ("the step's template rendered (all of it)", "django/template/response.py",
      "rendered_content"),
-    ("  crispy-forms rendering the form ({% crispy %})", "crispy_forms_filters.py",
-     "as_crispy_form"),
     ("  template variable look-ups (all templates)", "django/template/base.py",
      "_resolve_lookup"),
     ("the wizard view before rendering", "formtools/wizard/views.py", "dispatch"),
     ("  session loaded (SELECT)", "sessions/backends/db.py", "load"),
-    ("session written after every page (UPDATE, COMMIT)", "sessions/middleware.py",
+    ("session middleware after the page (a write, when any)", "sessions/middleware.py",
      "process_response"),
-    ("consultant branding from the database", "consultant/branding.py", "get_branding"),
+    ("consultant branding (cached profile, or the database)", "consultant/branding.py",
+     "get_branding"),
+    ("HTML fragments from the cache (hits and renders)", "lib/fragments.py", "cached_html"),
     ("SQL, all queries (Django and psycopg)", "db/backends/utils.py", "_execute"),
     ("translations (gettext)", "utils/translation/__init__.py", "gettext"),
 )
@@ -83,8 +85,8 @@ def package_of(filename: str) -> str:
 
 
 def report(profile: pstats.Stats, per_page_ms: float, counts: dict[str, float],
-           renders: int) -> None:
-    print(f"Questionnaire step '{STEP}' via the test client, {renders} renders after warm-up, "
+           renders: int, page: str) -> None:
+    print(f"{page} via the test client, {renders} renders after warm-up, "
           "production settings, PostgreSQL")
     print(f"time per page: {per_page_ms:.1f} ms (without the profiler)")
     for key, value in counts.items():
@@ -109,6 +111,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=200, help="pages to profile (200)")
     parser.add_argument("--output", default="/tmp/profile_step.prof", help="raw cProfile data")
+    parser.add_argument("--page", choices=("step", "result", "home"), default="step",
+                        help="the page to profile (step)")
     options = parser.parse_args()
 
     with (throwaway_postgres("profile") as database_url,
@@ -126,7 +130,10 @@ def main() -> None:
         client.get(reverse("advisor:step", kwargs={"step": first}), secure=True)
         client.post(reverse("advisor:step", kwargs={"step": first}),
                     {"questionnaire_view-current_step": first, **answers}, secure=True)
-        url = reverse("advisor:step", kwargs={"step": STEP})
+        url = {"step": lambda: reverse("advisor:step", kwargs={"step": STEP}),
+               "result": result_path, "home": lambda: reverse("advisor:home")}[options.page]()
+        page = {"step": f"Questionnaire step '{STEP}'", "result": "The result page",
+                "home": "The home page"}[options.page]
         for _ in range(20):  # warm-up: template loaders, translations, connections
             assert client.get(url, secure=True).status_code == 200
         started = time.perf_counter()
@@ -141,7 +148,7 @@ def main() -> None:
         profiler.disable()
         connections.close_all()
     profiler.dump_stats(options.output)
-    report(pstats.Stats(options.output), per_page_ms, counts, options.renders)
+    report(pstats.Stats(options.output), per_page_ms, counts, options.renders, page)
     print(f"\nraw profile: {options.output}")
 
 

@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # Staff sessions: browser-close cookie, idle and maximum age (visitors keep 7 days).
+    # Staff sessions: browser-close cookie, idle and maximum age (visitors keep 1 day).
     "advisor.web.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "advisor.web.context_processors.branding",
             ],
+            # {% fragment %}: parts of pages rendered once and cached (advisor/web/fragments.py).
+            "libraries": {"fragments": "advisor.web.fragments"},
         },
     },
 ]
@@ -215,9 +217,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# The questionnaire's answers live in the session until the contact step;
-# a week is long enough to come back to an unfinished questionnaire.
-SESSION_COOKIE_AGE = 7 * 24 * 3600
+# The questionnaire's answers live in the session until the contact step; a day is enough to
+# finish it after a break, and every live session is personal data a privacy request must
+# reach. A visit that has answered nothing gets no session at all (questionnaire/wizard.py).
+SESSION_COOKIE_AGE = 24 * 3600
 # Database sessions that index the e-mail addresses they hold by keyed digest, so a privacy
 # request finds an unfinished questionnaire without decoding every session.
 SESSION_ENGINE = "advisor.privacy.sessions"
@@ -419,7 +422,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its redis-py client (advisor/lib/redis_cache.py).
+            "BACKEND": "advisor.lib.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "keuzehulp"),
         }

@@ -1,11 +1,14 @@
 """The consultant's branding: the profile edited in the back office (ConsultantProfile.load).
 
-Read from the database on every call (one query by primary key), so a change in the back
-office shows in the next page, mail and PDF of every process, without a deploy or a cache
-to clear. Pages read it lazily, at most once per request (see web/context_processors.py).
-Only while the database is down do pages fall back to settings.BRANDING (branding_offline).
+Every page shows it, so the profile's row is read from the shared cache, keyed by the
+profile's generation (models.PROFILE_GENERATION, advanced by every save and deletion): a
+change in the back office shows in the next page, mail and PDF of every process, without a
+deploy or a cache to clear. Without the cache (Redis down) it is read from the database.
+Pages read it lazily, at most once per request (see web/context_processors.py). Only while
+the database is down do pages fall back to settings.BRANDING (branding_offline).
 """
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, fields
 from pathlib import Path, PurePath
@@ -16,12 +19,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.templatetags.static import static
 from django.urls import reverse
+from redis.exceptions import RedisError
 
 from advisor.lib.digests import file_digest
 from advisor.models import (
     DEFAULT_ACCENT_COLOR,
     DEFAULT_PRIMARY_COLOR,
     HTTPS_URL,
+    PROFILE_GENERATION,
     ConsultantProfile,
     color_or_default,
     readable_on_white,
@@ -69,8 +74,43 @@ TEXT_FIELDS = ("consultant_name", "company_name", "email", "phone", "website", "
                "kvk")
 
 
+# The profile's stored columns: part of the cache key, so a migration that adds a column
+# never meets values cached by the code before it.
+PROFILE_COLUMNS = tuple(field.attname for field in ConsultantProfile._meta.concrete_fields)
+PROFILE_SHAPE = hashlib.sha256(" ".join(PROFILE_COLUMNS).encode()).hexdigest()[:12]
+# Bounded, though a new generation makes an entry unreachable at once.
+PROFILE_CACHE_SECONDS = 24 * 3600
+NO_PROFILE = "none"  # cached when the consultant has not saved a profile yet
+
+
 def get_branding() -> Branding:
-    return branding_of(ConsultantProfile.load())
+    return branding_of(current_profile())
+
+
+def current_profile() -> ConsultantProfile:
+    """ConsultantProfile.load(), from the shared cache while the profile is unchanged (one
+    round trip to the cache for the generation and the row together)."""
+    key = f"consultant-profile:{PROFILE_SHAPE}"
+    try:
+        token, values = PROFILE_GENERATION.read(key)
+    except RedisError:
+        return ConsultantProfile.load()
+    if values is None:
+        profile = ConsultantProfile.load()
+        with contextlib.suppress(RedisError):
+            PROFILE_GENERATION.store(key, token, NO_PROFILE if profile.pk is None
+                                     else _columns(profile), PROFILE_CACHE_SECONDS)
+        return profile
+    # No row yet: settings.BRANDING as it is now, not as it was when cached.
+    return ConsultantProfile.from_settings() if values == NO_PROFILE else ConsultantProfile(
+        **values)
+
+
+def _columns(profile: ConsultantProfile) -> dict[str, object]:
+    values = {name: getattr(profile, name) for name in PROFILE_COLUMNS}
+    if values["logo"]:
+        values["logo"] = values["logo"].name  # the stored name, not the file object
+    return values
 
 
 def branding_offline() -> Branding:
@@ -119,7 +159,7 @@ def _is_https_url(url: str) -> bool:
 
 def uploaded_logo_name(name: str) -> str | None:
     """The current uploaded logo's name in the media storage when `name` is its file name."""
-    profile = ConsultantProfile.load()
+    profile = current_profile()
     if not profile.logo or PurePath(profile.logo.name).name != name:
         return None
     return profile.logo.name

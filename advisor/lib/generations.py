@@ -7,6 +7,7 @@ under the old token, which no later page asks for.
 
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -25,6 +26,22 @@ class Generation:
     def token(self) -> str:
         token = cache.get(self.key)
         return _start(self.key, None) if token is None else token
+
+    def read(self, key: str) -> tuple[str, Any]:
+        """The current token and the value `store` kept under `key` for it, in one round trip
+        to the cache: (token, None) when nothing is kept, or only for an older token."""
+        found = cache.get_many([self.key, key])
+        token = found.get(self.key) or self.token()
+        kept = found.get(key)
+        if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == token:
+            return token, kept[1]
+        return token, None
+
+    def store(self, key: str, token: str, value: Any, timeout: int) -> None:
+        """Keep `value`, read from the data of generation `token`, under one fixed key: a
+        later token makes it unread, and an older one never overwrites a newer one's for
+        long (the next read of the newer token stores it again)."""
+        cache.set(key, (token, value), timeout)
 
     def advance(self) -> None:
         cache.set(self.key, secrets.token_hex(8), timeout=None)

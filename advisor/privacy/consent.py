@@ -5,7 +5,7 @@ from advisor.webhooks.events import CONSENT_MARK
 from advisor.webhooks.profile import crm_enabled
 
 # Bump when the privacy statement's text changes: consent records which text was accepted.
-PRIVACY_STATEMENT_VERSION = "2026-12-03.4"
+PRIVACY_STATEMENT_VERSION = "2026-12-03.5"
 
 # The opt-in to the yearly check-up reminder (advisor/checkup) at the contact step. Its text
 # (questionnaire/forms.py, CHECKUP_CONSENT_LABEL and CHECKUP_CONSENT_HELP) names the two

@@ -42,7 +42,7 @@ from advisor.models import (
     lead_figures_changed,
 )
 from advisor.privacy.consent import CHECKUP_KEEP_MONTHS
-from advisor.privacy.sessions import SessionStore, sessions_holding
+from advisor.privacy.sessions import SessionStore, erase_sessions_holding, sessions_holding
 
 logger = logging.getLogger(__name__)
 
@@ -209,7 +209,7 @@ def erase_personal_data(*, email: str) -> Removed:
     with transaction.atomic():
         removed, files = _delete_submissions(submissions_of(email),
                                              extra_mails=_mails_to(email))
-        sessions, _counts = sessions_holding(email).delete()
+        sessions = erase_sessions_holding(email)
     removed = replace(removed, files=_delete_files(files), sessions=sessions)
     logger.info("Erased personal data on request: %s", removed)
     return removed

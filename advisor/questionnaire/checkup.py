@@ -152,6 +152,9 @@ def continued_submission(token: str | None) -> Submission | None:
 
 
 def reminder_of(submission: Submission) -> CheckupReminder | None:
+    if Submission.checkup.is_cached(submission):
+        # Read with the submission (selectors.shared_submission_or_404): no query.
+        return getattr(submission, "checkup", None)
     return CheckupReminder.objects.filter(submission=submission).first()
 
 

@@ -8,8 +8,9 @@ import logging
 
 from django.utils import timezone, translation
 
+from advisor.consultant.branding import current_profile
 from advisor.domaincheck import check_domain, domain_of_email
-from advisor.models import ConsultantProfile, DomainCheckState, Submission
+from advisor.models import DomainCheckState, Submission
 from advisor.queue.jobs import defer_on_commit
 from advisor.reports.report import report_lock
 
@@ -20,7 +21,7 @@ STORED, SWITCHED_OFF, GONE = "stored", "switched_off", "gone"
 
 def domain_check_enabled() -> bool:
     """The consultant's switch in the profile (on until they turn it off)."""
-    return ConsultantProfile.load().domain_check_enabled
+    return current_profile().domain_check_enabled
 
 
 def request_domain_check(*, submission: Submission) -> bool:

@@ -136,9 +136,21 @@ def step_form(step: Step) -> type[forms.Form]:
     return type(f"{step.name.title()}Form", (QuestionsForm,), {"wizard_step": step, **fields})
 
 
+_built: tuple[tuple[Step, ...], list[tuple[str, type[forms.Form]]]] | None = None
+
+
 def wizard_forms() -> list[tuple[str, type[forms.Form]]]:
-    """(step name, form class) for every step of the table, in order: formtools' form_list."""
-    return [(step.name, step_form(step)) for step in q.STEPS]
+    """(step name, form class) for every step of the table, in order: formtools' form_list.
+
+    Built once per version of the table's steps (a test may swap them), not per request:
+    making seven form classes was a fifth of the wizard's time. Their texts are lazy, so
+    one class serves every language.
+    """
+    global _built
+    steps = q.STEPS
+    if _built is None or _built[0] is not steps:
+        _built = (steps, [(step.name, step_form(step)) for step in steps])
+    return list(_built[1])
 
 
 def _consent_label() -> str:

@@ -23,13 +23,34 @@ def shared_submission_or_404(token: str, *, only: Sequence[str] = ()) -> Submiss
         raise Http404
     live = Submission.objects.filter(link_expires_at__gt=timezone.now(),
                                      link_revoked_at__isnull=True)
-    return get_object_or_404(live.only(*only) if only else live, token=token)
+    if only:
+        return get_object_or_404(live.only(*only), token=token)
+    # The check-up opt-in in the same query: the result page shows it (checkup_status).
+    return get_object_or_404(live.select_related("checkup"), token=token)
 
 
-def advice_mail_status(submission: Submission) -> OutgoingMail | None:
-    """The latest mail with the advice to the visitor's own address, for the result page."""
+OWN_ADDRESS = (MailKind.ADVICE, MailKind.SHARE_SELF)
+
+
+def result_mails(submission: Submission) -> list[OutgoingMail]:
+    """The mails the result page tells about, oldest first, in one query: the advice and
+    the shares to the visitor's own address and to a colleague (share_options and
+    advice_mail_status read them)."""
+    return list(
+        submission.mails.filter(kind__in=(*OWN_ADDRESS, MailKind.SHARE_COLLEAGUE))
+        .only("kind", "recipient", "status", "created_at", "submission_id")
+        .order_by("created_at", "pk")
+    )
+
+
+def advice_mail_status(submission: Submission,
+                       mails: list[OutgoingMail] | None = None) -> OutgoingMail | None:
+    """The latest mail with the advice to the visitor's own address, for the result page;
+    from `mails` (result_mails) when given."""
+    if mails is not None:
+        return next((mail for mail in reversed(mails) if mail.kind in OWN_ADDRESS), None)
     return (
-        submission.mails.filter(kind__in=(MailKind.ADVICE, MailKind.SHARE_SELF))
+        submission.mails.filter(kind__in=OWN_ADDRESS)
         .only("recipient", "status", "created_at", "submission_id")
         .order_by("-created_at", "-pk")
         .first()

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from advisor.models import MailKind, MailStatus, Submission
+from advisor.models import MailKind, MailStatus, OutgoingMail, Submission
 from advisor.outbox.mail import queue_advice_mail, queue_share_mails
 
 # Why a request to send is refused (AddressLimitReached, from the outbox, is the fourth).
@@ -77,10 +77,16 @@ class ShareOptions:
         return self.state == OPEN
 
 
-def share_options(submission: Submission) -> ShareOptions:
-    mails = list(submission.mails.filter(
-        kind__in=(MailKind.ADVICE, MailKind.SHARE_COLLEAGUE)
-    ).order_by("created_at", "pk").values_list("kind", "status", "recipient"))
+def share_options(submission: Submission,
+                  mails: list[OutgoingMail] | None = None) -> ShareOptions:
+    """What the visitor may send now; from `mails` (selectors.result_mails, oldest first)
+    when the page has read them already."""
+    if mails is None:
+        mails = list(submission.mails.filter(
+            kind__in=(MailKind.ADVICE, MailKind.SHARE_COLLEAGUE)
+        ).order_by("created_at", "pk").values_list("kind", "status", "recipient"))
+    else:
+        mails = [(mail.kind, mail.status, mail.recipient) for mail in mails]
     advice = [status for kind, status, _to in mails if kind == MailKind.ADVICE]
     colleagues = [(status, to) for kind, status, to in mails if kind == MailKind.SHARE_COLLEAGUE]
     reached = [to for status, to in colleagues if status != MailStatus.FAILED]

@@ -36,7 +36,11 @@ from advisor.outbox.limits import AddressLimitReached
 from advisor.outbox.mail import is_confirmation_code
 from advisor.questionnaire import checkup as checkups
 from advisor.questionnaire.forms import ShareForm
-from advisor.questionnaire.selectors import advice_mail_status, shared_submission_or_404
+from advisor.questionnaire.selectors import (
+    advice_mail_status,
+    result_mails,
+    shared_submission_or_404,
+)
 from advisor.questionnaire.sharing import (
     COLLEAGUE_ALREADY,
     NOT_CONFIRMED,
@@ -49,7 +53,7 @@ from advisor.questionnaire.sharing import (
 )
 from advisor.questionnaire.wizard import LAST_RESULT, prefill
 from advisor.reports.domain import domain_check_context
-from advisor.reports.presenters import contact_actions, result_context
+from advisor.reports.presenters import contact_actions, result_page_context
 from advisor.reports.report import FAILED, report_download, report_filename, report_state
 from advisor.reports.status import DOMAIN_CHECK, PDF, STATUS_FIELDS, ReportStatus, report_status
 
@@ -57,8 +61,11 @@ from advisor.reports.status import DOMAIN_CHECK, PDF, STATUS_FIELDS, ReportStatu
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     # The start link hands on where the visit came from: there is no session to keep it in.
+    steps = q.question_steps()
     response = render(request, "advisor/home.html", {
-        "steps": q.question_steps(), "source_query": landing_source(request).as_query()})
+        "steps": steps, "source_query": landing_source(request).as_query(),
+        # What the cached list of topics shows: it is rendered again when a text changes.
+        "topics_key": [(step.name, str(step.title), str(step.intro)) for step in steps]})
     patch_vary_headers(response, ["Referer"])
     return response
 
@@ -170,20 +177,21 @@ def _result_page(
 ) -> HttpResponse:
     report = report_status(submission)
     branding = get_branding()
+    mails = result_mails(submission)  # one query for the share options and the mail status
     context = {
-        **result_context(submission),
+        **result_page_context(submission=submission, branding=branding),
         # Read once here; the page's lazy `branding` would read the profile a second time.
         "branding": branding,
         "contact_actions": counted_contact_actions(submission=submission, actions=contact_actions(
             branding=branding, company=submission.company)),
         "share_form": share_form or ShareForm(),
-        "share": share_options(submission),
+        "share": share_options(submission, mails),
         "share_refusal": refused_because,
         "pdf_state": report.pdf,
         "status_poll": status_poll(submission=submission, report=report,
                                    parts=(PDF, DOMAIN_CHECK),
                                    check_again_url=submission.get_absolute_url()),
-        "advice_mail": advice_mail_status(submission),
+        "advice_mail": advice_mail_status(submission, mails),
         "checkup": checkups.checkup_status(submission),
     }
     return render(request, "advisor/result.html", context, status=status)

@@ -43,6 +43,7 @@ from advisor.funnel.sources import landing_source
 from advisor.questionnaire.checkup import Previous
 from advisor.questionnaire.domain_check import domain_check_enabled
 from advisor.questionnaire.forms import wizard_forms
+from advisor.questionnaire.fragments import step_fields
 from advisor.questionnaire.services import submit_questionnaire
 from advisor.web.errors import rate_limited
 
@@ -65,10 +66,57 @@ UNKNOWN_STEP = "Questionnaire posted with an unknown step"
 logger = logging.getLogger(__name__)
 
 
+def worth_keeping(data: dict[str, Any]) -> bool:
+    """Whether wizard data holds anything of the visitor's: answers, a draft, or the check-up
+    it continues. The current step, the idempotency key and the start time alone are not."""
+    extra = data.get(QuestionnaireStorage.extra_data_key) or {}
+    answered = any(value is not None
+                   for value in (data.get(QuestionnaireStorage.step_data_key) or {}).values())
+    return answered or bool(extra.get(DRAFTS)) or CONTINUES in extra
+
+
 class QuestionnaireStorage(SessionStorage):
     """formtools' session storage, where every questionnaire (a new one after done() too)
     starts with its own idempotency key and signed start time, and a step holds either its
-    answers or a draft of what was typed, never both (so at most one e-mail address)."""
+    answers or a draft of what was typed, never both (so at most one e-mail address).
+
+    Unlike formtools' own, it writes the session only when something changed: formtools
+    marks the session modified on every read, so every step page wrote its row back. And a
+    visit that has answered nothing yet (the start page, a look at a step) keeps its wizard
+    data in memory only: no session row and no cookie until the first answer (or draft) is
+    kept, so the start time counts from that first answer.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._unsaved: dict[str, Any] | None = None
+        self.version = 0  # counts the changes, for what is worked out from the data
+        super().__init__(*args, **kwargs)
+
+    def _get_data(self) -> dict[str, Any]:
+        return self.request.session.get(self.prefix, self._unsaved)
+
+    def _set_data(self, value: dict[str, Any]) -> None:
+        self.version += 1
+        if self.prefix in self.request.session or worth_keeping(value):
+            self.request.session[self.prefix] = value  # marks the session modified
+            self._unsaved = None
+        else:
+            self._unsaved = value
+
+    data = property(_get_data, _set_data)
+
+    def _changed(self) -> None:
+        # formtools changes its dicts in place: store them again so the session sees it.
+        self.data = self.data
+
+    def _set_current_step(self, step: str | None) -> None:
+        if self.data[self.step_key] != step:
+            super()._set_current_step(step)
+            self._changed()
+
+    def _set_extra_data(self, extra_data: dict[str, Any]) -> None:
+        super()._set_extra_data(extra_data)
+        self._changed()
 
     def init_data(self) -> None:
         super().init_data()
@@ -79,8 +127,13 @@ class QuestionnaireStorage(SessionStorage):
 
     def set_step_data(self, step: str, cleaned_data: Any) -> None:
         super().set_step_data(step, cleaned_data)
+        self._changed()
         if cleaned_data is not None:
             self.set_draft(step, None)
+
+    def set_step_files(self, step: str, files: Any) -> None:
+        super().set_step_files(step, files)
+        self._changed()
 
     def get_draft(self, step: str) -> dict[str, str]:
         return dict(self.extra_data.get(DRAFTS, {}).get(step, {}))
@@ -201,17 +254,23 @@ class QuestionnaireView(NamedUrlSessionWizardView):
         # The first step's form posts the landing page's source back (there is no session yet).
         first = self.steps.current == self.steps.first
         context["source_query"] = landing_source(self.request).as_query() if first else ""
+        context["fields"] = step_fields(form)
+        context["management_field"] = f"{self.prefix}-current_step"
         return context
 
     # -- Reading and keeping state -----------------------------------------------------------
 
     def answers(self) -> dict[str, str]:
         """The valid answers in the session to questions that are asked: what conditions
-        read. Raw storage, not forms, so a condition never builds a form."""
-        raw: dict[str, str] = {}
-        for step in q.question_steps():
-            raw.update((self.storage.get_step_data(step.name) or {}).items())
-        return asked_answers(raw)
+        read. Raw storage, not forms, so a condition never builds a form. Worked out once
+        per change of the storage: every step's condition asks, several times a page."""
+        version = self.storage.version
+        if getattr(self, "_answers", (None,))[0] != version:
+            raw: dict[str, str] = {}
+            for step in q.question_steps():
+                raw.update((self.storage.get_step_data(step.name) or {}).items())
+            self._answers = (version, asked_answers(raw))
+        return dict(self._answers[1])
 
     def first_unanswered_before(self, step: str | None) -> str | None:
         """The first step without valid answers, when it comes before `step` (the done

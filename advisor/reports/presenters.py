@@ -1,16 +1,28 @@
 """Ready-to-show values for the result page and the PDF report (one source for both)."""
 
+import json
+import sys
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from advisor.advice import engine, labels
 from advisor.advice import table as q
 from advisor.advice.engine import Advice
 from advisor.consultant.branding import Branding
+from advisor.lib.fragments import digest_of, module_digest
 from advisor.models import Submission
 from advisor.reports.domain import domain_check_context
+from advisor.web.fragments import page_fragment
+
+REPORT_BODY = "includes/_report_body.html"
+# The partials of REPORT_BODY that show only the advice and the branding (no name, company,
+# address or domain): the result page takes them from the cache.
+REPORT_PARTS = ("summary", "advice", "comparison")
 
 SCORE_CAPTION = _("Points per option, from your answers. More points means a better fit.")
 # When a decisive rule sets the verdict, the bars only show how the other answers weigh.
@@ -81,6 +93,45 @@ def result_context(submission: Submission) -> dict[str, Any]:
         "migration_note": next((note.text for note in notes if note.with_next_steps), None),
         "domain_check": domain_check_context(submission),
     }
+
+
+def result_page_context(*, submission: Submission, branding: Branding) -> dict[str, Any]:
+    """The report body's values for the result page: the advice's parts ready (report_parts)
+    and what is personal or changes (the answers, the domain check) as values."""
+    return {
+        "submission": submission,
+        "answers": answer_rows(submission.answers),
+        "domain_check": domain_check_context(submission),
+        "report_parts": report_parts(submission=submission, branding=branding),
+    }
+
+
+def report_parts(*, submission: Submission, branding: Branding) -> dict[str, SafeString]:
+    """The advice's parts of the report body (REPORT_PARTS), rendered once per advice,
+    language and branding (advisor/web/fragments.py), keyed also by the code that makes
+    their values: a stored advice is shown with the table's texts as they are now."""
+    # The same answers give the same advice: many visitors share these entries.
+    advice = digest_of([json.dumps(submission.advice, sort_keys=True)])
+    vary_on = ("report", advice, branding.fingerprint, _code_digest())
+    context: dict[str, Any] = {}
+
+    def built() -> dict[str, Any]:
+        if not context:  # once, and only when a part is not in the cache
+            context.update(result_context(submission), branding=branding)
+        return context
+
+    return {part: page_fragment(f"{REPORT_BODY}#{part}", {}, vary_on=(*vary_on, part),
+                                context_of=built)
+            for part in REPORT_PARTS}
+
+
+@cache
+def _code_modules() -> tuple[Any, ...]:
+    return (q, engine, labels, sys.modules[__name__])
+
+
+def _code_digest() -> str:
+    return module_digest(*_code_modules())
 
 
 def mailto_href(*, address: str, subject: str) -> str:

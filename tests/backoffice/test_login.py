@@ -133,11 +133,11 @@ def test_a_busy_staff_session_still_ends_after_a_working_day(sanne, settings):
         assert client.get(reverse("admin:index")).status_code == 302
 
 
-def test_visitors_keep_their_unfinished_questionnaire_for_a_week(client, questionnaire,
-                                                                  settings):
+def test_visitors_keep_their_unfinished_questionnaire_for_a_day(client, questionnaire,
+                                                                 settings):
     questionnaire.post(client, "business", questionnaire.answers["business"])
     assert not client.session.get_expire_at_browser_close()
-    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 7 * 24 * 3600
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 24 * 3600
 
 
 # --- Fresh authentication for export and erasure --------------------------------------------

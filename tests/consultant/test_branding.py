@@ -95,12 +95,61 @@ def test_a_new_page_shows_a_changed_profile_without_a_restart(client):
     assert "--brand-primary:#aa0000" in html
 
 
-def test_a_page_reads_the_branding_once(client):
+def profile_reads(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries if "advisor_consultantprofile" in q["sql"]]
+
+
+def test_pages_read_the_profile_once_until_it_changes(client):
     make_profile()
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as first:
         client.get("/")
-    profile_reads = [q for q in queries if "advisor_consultantprofile" in q["sql"]]
-    assert len(profile_reads) == 1
+    with CaptureQueriesContext(connection) as later:
+        client.get("/")
+        client.get(reverse("advisor:step", kwargs={"step": "business"}))
+    assert len(profile_reads(first)) == 1
+    assert profile_reads(later) == []
+
+
+@pytest.mark.parametrize("cache", ["locmem", "redis"])
+def test_a_changed_profile_shows_on_the_next_page_at_once(client, cache, request):
+    if cache == "redis":
+        request.getfixturevalue("redis_cache")
+    profile = make_profile(company_name="Eerste Naam BV", primary_color="#1f4e79")
+    assert "Eerste Naam BV" in client.get("/").content.decode()
+
+    profile.company_name = "Tweede Naam BV"
+    profile.primary_color = "#aa0000"
+    profile.save()
+
+    html = client.get("/").content.decode()
+    assert "Tweede Naam BV" in html and "Eerste Naam BV" not in html
+    assert "--brand-primary:#aa0000" in html
+
+
+def test_a_deleted_profile_gives_way_to_the_settings_at_once(client, settings):
+    make_profile(company_name="Eerste Naam BV")
+    assert "Eerste Naam BV" in client.get("/").content.decode()
+
+    ConsultantProfile.objects.all().delete()
+
+    assert settings.BRANDING["company_name"] in client.get("/").content.decode()
+
+
+def test_a_profile_saved_in_the_back_office_shows_at_once(client):
+    assert django_settings.BRANDING["company_name"] in client.get("/").content.decode()
+    consultant = verified_client(make_staff())
+    response = consultant.post(reverse("admin:advisor_consultantprofile_add"),
+                               profile_form(company_name="Tweede Naam BV"))
+    assert response.status_code == 302
+
+    assert "Tweede Naam BV" in client.get("/").content.decode()
+
+
+def test_pages_still_show_the_branding_when_the_cache_is_down(client, settings):
+    make_profile(company_name="Eerste Naam BV")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    assert "Eerste Naam BV" in get_branding().company_name
 
 
 def test_an_uploaded_logo_is_served_from_its_own_address(client, media):

@@ -97,3 +97,53 @@ def test_a_session_saved_before_a_key_rotation_is_still_found(questionnaire, set
     settings.SECRET_KEY = "the-new-key-" + "y" * 40
     assert sessions_holding(EVA).count() == 1
     assert erase_personal_data(email=EVA).sessions == 1
+
+
+def test_mere_visits_leave_no_session_for_a_privacy_request_to_go_through(questionnaire,
+                                                                         decoded):
+    for _ in range(5):  # visitors who only look: the start page and the first step
+        visitor = Client()
+        visitor.get("/")
+        visitor.get(questionnaire.url(questionnaire.steps[0]))
+    eva = unfinished(questionnaire, EVA)
+    decoded.clear()
+
+    assert list(IndexedSession.objects.values_list("pk", flat=True)) == [eva.session.session_key]
+    assert len(export_personal_data(email=EVA)["unfinished_questionnaires"]) == 1
+    assert len(decoded) == 1  # hers, for its content
+    assert erase_personal_data(email=EVA).sessions == 1
+    assert len(decoded) == 1  # erasure decodes none
+
+
+def test_an_unfinished_questionnaire_is_kept_for_a_day(questionnaire, settings):
+    eva = unfinished(questionnaire, EVA)
+    row = IndexedSession.objects.get(pk=eva.session.session_key)
+    assert settings.SESSION_COOKIE_AGE == 24 * 3600
+    assert eva.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+    assert sessions_holding(EVA).filter(pk=row.pk).exists()
+
+
+def test_erasure_also_removes_the_cached_copy_of_the_session(questionnaire, redis_cache):
+    eva = unfinished(questionnaire, EVA)
+    key = eva.session.session_key
+    # The next page reads the session from the cache, not the database.
+    assert eva.get(questionnaire.url("situation")).status_code == 200
+    server, prefix = redis_cache
+    assert any(key in name.decode() for name in server.scan_iter(f"{prefix}:*"))
+
+    assert erase_personal_data(email=EVA).sessions == 1
+
+    assert not any(key in name.decode() for name in server.scan_iter(f"{prefix}:*"))
+    assert eva.get(questionnaire.url("situation"))["Location"] == questionnaire.url("business")
+
+
+def test_sessions_work_without_the_cache(questionnaire, settings):
+    settings.CACHES = {"default": {"BACKEND": "advisor.lib.redis_cache.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.RATELIMIT_ENABLE = False
+    client = Client()
+    first = questionnaire.steps[0]
+    questionnaire.post(client, first, questionnaire.answers[first])
+    html = client.get(questionnaire.url(first)).content.decode()
+    assert IndexedSession.objects.count() == 1
+    assert " checked" in html

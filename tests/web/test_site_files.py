@@ -13,7 +13,7 @@ from django.utils import timezone
 from advisor.models import CspReport
 from advisor.privacy.services import purge_expired
 from advisor.web.middleware import SECURITY_HEADERS
-from tests.conftest import ANSWERS, CONTACT
+from tests.conftest import ANSWERS, CONTACT, post_step
 from tests.web.test_security import policy, production_settings
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,8 @@ def test_the_cookies_a_page_sets_are_ones_browsers_accept_with_the_host_prefix(s
             setattr(settings, f"{kind}_COOKIE_{part}", production[f"{kind}_COOKIE_{part}"])
     client = Client()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})  # language cookie
-    client.get(reverse("advisor:step", kwargs={"step": "business"}))  # CSRF and session
+    client.get(reverse("advisor:step", kwargs={"step": "business"}))  # CSRF
+    post_step(client, "business", ANSWERS["business"])  # the session, with the first answers
     cookies = {name: morsel.OutputString() for name, morsel in client.cookies.items()}
     assert set(cookies) == {"__Host-sessionid", "__Host-csrftoken", "__Host-language"}
     for header in cookies.values():
