@@ -43,15 +43,7 @@ def result_mails(submission: Submission) -> list[OutgoingMail]:
     )
 
 
-def advice_mail_status(submission: Submission,
-                       mails: list[OutgoingMail] | None = None) -> OutgoingMail | None:
-    """The latest mail with the advice to the visitor's own address, for the result page;
-    from `mails` (result_mails) when given."""
-    if mails is not None:
-        return next((mail for mail in reversed(mails) if mail.kind in OWN_ADDRESS), None)
-    return (
-        submission.mails.filter(kind__in=OWN_ADDRESS)
-        .only("recipient", "status", "created_at", "submission_id")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+def advice_mail_status(mails: list[OutgoingMail]) -> OutgoingMail | None:
+    """The latest mail with the advice to the visitor's own address, for the result page,
+    from the page's `result_mails`."""
+    return next((mail for mail in reversed(mails) if mail.kind in OWN_ADDRESS), None)

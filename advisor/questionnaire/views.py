@@ -191,7 +191,7 @@ def _result_page(
         "status_poll": status_poll(submission=submission, report=report,
                                    parts=(PDF, DOMAIN_CHECK),
                                    check_again_url=submission.get_absolute_url()),
-        "advice_mail": advice_mail_status(submission, mails),
+        "advice_mail": advice_mail_status(mails),
         "checkup": checkups.checkup_status(submission),
     }
     return render(request, "advisor/result.html", context, status=status)
