@@ -18,8 +18,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-messages: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+# A catalogue is compiled only when its .po changed: two test runs side by side (.ci/run) then
+# never rewrite a .mo that the other is reading.
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+messages: $(MO)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(STAMP)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 -l $*
 
 # New or changed strings into the Dutch catalogue (English is the source language); then
 # fill in the empty msgstr's and check the fuzzy ones. tests/test_translations.py checks.
@@ -51,11 +56,13 @@ test: system-packages lint messages
 # queue, locks and indexes behave as they will there, and the browser journeys' jobs are
 # run by a worker. Tests marked `standalone` make their own PostgreSQL database and
 # processes (or build the image) whatever DATABASE_URL says, so they run once, in `make test`.
+# Its files go to a media folder of its own, so it can run next to `make test` (.ci/run does).
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/keuzehulp_ci
 .PHONY: test-postgres
 test-postgres: messages
 	mkdir -p var
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not standalone"
+	DATABASE_URL=$(PG_TEST_URL) DJANGO_MEDIA_ROOT=$(CURDIR)/var/media-postgresql \
+		$(BIN)/pytest -m "not standalone"
 
 format: install
 	$(BIN)/ruff format .

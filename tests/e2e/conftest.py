@@ -3,7 +3,8 @@
 On PostgreSQL a worker runs the jobs in the background (tests/jobs.py), so pages wait for a
 PDF as a visitor's do. Every page a test opens is watched: a request to anything but this
 machine, or a Content Security Policy violation, fails the test. `Visit.check()` takes a
-screenshot (for a person to look at, in var/screenshots/) and runs axe-core on the page.
+screenshot (for a person to look at, in var/screenshots/, on PostgreSQL in its postgresql/
+folder) and runs axe-core on the page.
 """
 
 import os
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db import connection
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.jobs import worker_in_this_process
@@ -24,7 +26,9 @@ from tests.smtp_server import LoopbackSmtp, free_port, loopback_smtp
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+# The run on PostgreSQL keeps its screenshots apart, so the two runs can go side by side.
+SHOTS = (Path(__file__).resolve().parents[2] / "var" / "screenshots"
+         / ("postgresql" if connection.vendor == "postgresql" else ""))
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
