@@ -27,8 +27,9 @@ from redis.exceptions import RedisError
 
 from advisor.lib.digests import file_digest
 
-# {% include "name" %} and {% extends "name" %} with a literal name.
-NAMED_TEMPLATE = re.compile(r"""{%\s*(?:include|extends)\s+["']([^"']+)["']""")
+# {% include "name" %}, {% extends "name" %} and {% fragment "name" %} with a literal name (a
+# fragment's HTML is part of the page that shows it, when that page is cached whole).
+NAMED_TEMPLATE = re.compile(r"""{%\s*(?:include|extends|fragment)\s+["']([^"']+)["']""")
 LOCAL_ENTRIES = 256
 SHARED_SECONDS = 7 * 24 * 3600
 KEY_PREFIX = "fragment"
@@ -67,7 +68,7 @@ def _collect(name: str, seen: dict[str, str]) -> None:
     path = get_template(name).origin.name
     seen[name] = source = file_digest(path)
     for included in _named_templates(path, source):
-        _collect(included, seen)
+        _collect(included.partition("#")[0], seen)
 
 
 @lru_cache(maxsize=256)

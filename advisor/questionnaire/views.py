@@ -56,16 +56,23 @@ from advisor.reports.domain import domain_check_context
 from advisor.reports.presenters import contact_actions, result_page_context
 from advisor.reports.report import FAILED, report_download, report_filename, report_state
 from advisor.reports.status import DOMAIN_CHECK, PDF, STATUS_FIELDS, ReportStatus, report_status
+from advisor.web.fragments import shared_page
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     # The start link hands on where the visit came from: there is no session to keep it in.
     steps = q.question_steps()
-    response = render(request, "advisor/home.html", {
-        "steps": steps, "source_query": landing_source(request).as_query(),
-        # What the cached list of topics shows: it is rendered again when a text changes.
-        "topics_key": [(step.name, str(step.title), str(step.intro)) for step in steps]})
+    source_query = landing_source(request).as_query()
+    # What the cached list of topics shows: it is rendered again when a text changes.
+    topics_key = [(step.name, str(step.title), str(step.intro)) for step in steps]
+    context = {"steps": steps, "source_query": source_query, "topics_key": topics_key}
+    if request.GET or source_query:
+        # A campaign's or another site's visitor: their start link is their own.
+        response = render(request, "advisor/home.html", context)
+    else:
+        response = HttpResponse(shared_page(request, "advisor/home.html", context,
+                                            vary_on=topics_key))
     patch_vary_headers(response, ["Referer"])
     return response
 

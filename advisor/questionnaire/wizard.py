@@ -46,6 +46,7 @@ from advisor.questionnaire.forms import wizard_forms
 from advisor.questionnaire.fragments import step_fields
 from advisor.questionnaire.services import submit_questionnaire
 from advisor.web.errors import rate_limited
+from advisor.web.fragments import shared_page
 
 URL_NAME = "advisor:step"
 # The address formtools reserves for "done"; only ever redirected to the last step.
@@ -213,6 +214,24 @@ class QuestionnaireView(NamedUrlSessionWizardView):
         elif getattr(form, "refused_as_bot", False):
             visits.refused_as_bot(self.request)
         return super().render(form, **kwargs)
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any
+                           ) -> HttpResponse:
+        # A step of radio questions shown on a GET looks the same for every visitor who sees
+        # the same choices checked and the same errors: the page comes from the cache with
+        # this visitor's own CSRF token. Text fields (the contact step), a posted step and a
+        # first step that carries a campaign are rendered as they are.
+        fields = context["fields"]
+        if (self.request.method != "GET" or self.request.GET or context["source_query"]
+                or not fields or any(html is None for _field, html in fields)):
+            return super().render_to_response(context, **response_kwargs)
+        form, steps = context["form"], self.steps
+        vary_on = ("step", steps.current, steps.step1, steps.count, steps.prev, steps.next,
+                   str(form.wizard_step.title), str(form.wizard_step.intro),
+                   context["management_field"], [html for _field, html in fields],
+                   sorted((name, list(errors)) for name, errors in form.errors.items()))
+        return HttpResponse(shared_page(self.request, self.template_name, context,
+                                        vary_on=vary_on), **response_kwargs)
 
     def render_done(self, form: Form, **kwargs: Any) -> HttpResponse:
         # Store on this POST, through the named-URL wizard's own "done" branch: its redirect

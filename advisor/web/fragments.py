@@ -12,10 +12,16 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import template
-from django.template.loader import render_to_string
+from django.http import HttpRequest
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
+from django.template import engines
+from django.template.loader import get_template, render_to_string
+from django.utils.csp import CONTEXT_KEY as CSP_NONCE_KEY
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from advisor.consultant.branding import get_branding
 from advisor.lib.fragments import cached_html, catalogue_digest, template_digest
 
 register = template.Library()
@@ -31,6 +37,49 @@ def page_fragment(template_name: str, context: dict[str, Any], *,
              catalogue_digest(language), *vary_on)
     return cached_html(parts, lambda: render_to_string(
         template_name, context_of() if context_of is not None else context))
+
+
+# The two values of a public page that differ per request. A page that is otherwise the same
+# for every visitor is cached with these stand-ins in their place, and each response gets its
+# own token and nonce put in. Letters, digits and hyphens: escaping leaves them as they are.
+CSRF_STAND_IN = "csrf-stand-in-c3b1e0d2"
+NONCE_STAND_IN = "nonce-stand-in-8f4a27b6"
+
+
+def shared_page(request: HttpRequest, template_name: str, context: dict[str, Any], *,
+                vary_on: Iterable[object]) -> str:
+    """A whole page as `template_name` renders it for this request, from the cache when it
+    was rendered before with the same template sources, language, catalogue, branding,
+    address and `vary_on`; with this request's own CSRF token and CSP nonce.
+
+    Only for pages that show nothing personal and nothing a visitor typed, requested
+    without a query string (the address is part of the key, and nobody may fill the cache
+    with addresses of their own making): `vary_on` names every other value of `context` the
+    page shows."""
+    nonce = get_nonce(request)
+    if nonce is None:  # no CSP middleware: nothing to put in the stand-in's place
+        return render_to_string(template_name, context, request=request)
+    language = get_language() or ""
+    branding = get_branding()
+    parts = ("shared-page", template_name, template_digest(template_name), language,
+             catalogue_digest(language), branding.fingerprint, request.path, *vary_on)
+
+    def render() -> str:
+        # Context processors would put the real token and nonce back over the stand-ins, so
+        # their values come first and the stand-ins after them.
+        values: dict[str, Any] = {}
+        for processor in engines["django"].engine.template_context_processors:
+            values.update(processor(request))
+        values.update(context, branding=branding, csrf_token=CSRF_STAND_IN)
+        values[CSP_NONCE_KEY] = NONCE_STAND_IN
+        return get_template(template_name).render(values)
+
+    html = str(cached_html(parts, render))
+    if CSRF_STAND_IN in html:
+        html = html.replace(CSRF_STAND_IN, str(get_token(request)))
+    if NONCE_STAND_IN in html:
+        html = html.replace(NONCE_STAND_IN, str(nonce))
+    return html
 
 
 @register.simple_tag(takes_context=True)
