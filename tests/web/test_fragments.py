@@ -164,8 +164,11 @@ def test_pages_render_when_the_shared_cache_is_down(client, questionnaire, setti
     assert checked(html, next(iter(ANSWERS[FIRST]))) == []
 
 
-def test_a_template_digest_changes_with_a_template_it_includes(tmp_path, settings):
-    (tmp_path / "outer.html").write_text('<p>{% include "inner.html" %}</p>')
+# A page cached whole (web/fragments.shared_page) holds its fragments' HTML too.
+@pytest.mark.parametrize("naming", ['{% include "inner.html" %}',
+                                    '{% load fragments %}{% fragment "inner.html" %}'])
+def test_a_template_digest_changes_with_a_template_it_includes(tmp_path, settings, naming):
+    (tmp_path / "outer.html").write_text(f"<p>{naming}</p>")
     inner = tmp_path / "inner.html"
     inner.write_text("one")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]

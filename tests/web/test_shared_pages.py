@@ -116,18 +116,3 @@ def test_the_contact_step_is_never_cached(questionnaire, renders):
         assert client.get(questionnaire.url(questionnaire.contact_step)).status_code == 200
 
     assert renders.count("advisor/step.html") == 2
-
-
-def test_a_template_named_by_a_fragment_tag_is_part_of_the_pages_digest(tmp_path, settings):
-    from django.template.autoreload import reset_loaders
-
-    (tmp_path / "page.html").write_text('{% load fragments %}{% fragment "part.html" %}')
-    part = tmp_path / "part.html"
-    part.write_text("one")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
-    before = fragments.template_digest("page.html")
-
-    part.write_text("two, longer")
-    reset_loaders()
-
-    assert fragments.template_digest("page.html") != before
