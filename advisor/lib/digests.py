@@ -1,4 +1,4 @@
-"""Content digests of files on disk, for the keys of cached PDFs."""
+"""Content digests of files on disk, for the keys of cached PDFs and pages."""
 
 import hashlib
 from functools import lru_cache
@@ -23,3 +23,15 @@ def file_digest(path: str | Path | None) -> str:
 @lru_cache(maxsize=32)
 def _digest(path: str, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def source_digest(*folders: Path) -> str:
+    """SHA-256 of the Python source below these folders, worked out once per process: for
+    caches that outlive a deploy and hold what that code made (addresses from the URLconf,
+    texts from a table), so that new code never serves HTML the old code cached."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*.py")):
+            digest.update(f"{path.relative_to(folder)}={file_digest(path)}\n".encode())
+    return digest.hexdigest()

@@ -1,17 +1,20 @@
 """Parts of pages rendered once and cached (advisor/lib/fragments.py), in each language.
 
 `page_fragment` renders a template (or a partial, "page.html#part") with a context and keeps
-the HTML under the template's source, the language and its catalogue, and `vary_on`: the
-caller names there every other value the HTML shows (the branding's fingerprint, the texts
-of the questions). Templates use it as `{% load fragments %}{% fragment "name" value ... %}`,
-rendered with the template's own context. Only for parts that show nothing personal: the
-shared cache holds them.
+the HTML under the template's source, the language and its catalogue, the project's code,
+and `vary_on`: the caller names there every other value the HTML shows (the branding's
+fingerprint, the texts of the questions). Templates use it as
+`{% load fragments %}{% fragment "name" value ... %}`, rendered with the template's own
+context. `shared_page` does the same for a whole page, with each request's own CSRF token
+and CSP nonce. Only for what shows nothing personal: the shared cache holds them.
 """
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
@@ -22,7 +25,16 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from advisor.consultant.branding import get_branding
+from advisor.lib.digests import source_digest
 from advisor.lib.fragments import cached_html, catalogue_digest, template_digest
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The project's own Python source (once per process): addresses and texts it makes are
+    in the cached HTML, and the shared cache outlives a deploy."""
+    return source_digest(settings.BASE_DIR / "advisor", settings.BASE_DIR / "config")
+
 
 register = template.Library()
 
@@ -34,7 +46,7 @@ def page_fragment(template_name: str, context: dict[str, Any], *,
     the fragment is not in the cache)."""
     language = get_language() or ""
     parts = ("page", template_name, template_digest(template_name), language,
-             catalogue_digest(language), *vary_on)
+             catalogue_digest(language), code_digest(), *vary_on)
     return cached_html(parts, lambda: render_to_string(
         template_name, context_of() if context_of is not None else context))
 
@@ -62,7 +74,8 @@ def shared_page(request: HttpRequest, template_name: str, context: dict[str, Any
     language = get_language() or ""
     branding = get_branding()
     parts = ("shared-page", template_name, template_digest(template_name), language,
-             catalogue_digest(language), branding.fingerprint, request.path, *vary_on)
+             catalogue_digest(language), code_digest(), branding.fingerprint, request.path,
+             *vary_on)
 
     def render() -> str:
         # Context processors would put the real token and nonce back over the stand-ins, so
