@@ -8,6 +8,8 @@ takes a connection from the pool), so one per pool is kept.
 
 from typing import Any
 
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
@@ -29,3 +31,9 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+def shares_between_processes(cache: BaseCache) -> bool:
+    """Whether every process sees what one stores in `cache`: not so for a cache in each
+    process's own memory (development without REDIS_URL, or several workers)."""
+    return not isinstance(cache, LocMemCache)

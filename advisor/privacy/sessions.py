@@ -21,7 +21,6 @@ from django.conf import settings
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedSessionStore
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -29,6 +28,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from redis.exceptions import RedisError
+
+from advisor.lib.redis_cache import shares_between_processes
 
 DIGEST_SALT = "advisor.privacy.sessions.address"
 
@@ -64,7 +65,7 @@ class SessionStore(CachedSessionStore):
         # Only a cache every process shares may stand in front of the database: with one in
         # each process's memory (development without REDIS_URL, several workers), a worker
         # would read its own stale copy of a session another one changed.
-        self._fronted = not isinstance(self._cache, LocMemCache)
+        self._fronted = shares_between_processes(self._cache)
 
     @classmethod
     def get_model_class(cls) -> Any:

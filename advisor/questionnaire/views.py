@@ -37,8 +37,10 @@ from advisor.outbox.mail import is_confirmation_code
 from advisor.questionnaire import checkup as checkups
 from advisor.questionnaire.forms import ShareForm
 from advisor.questionnaire.selectors import (
+    ResultPageState,
     advice_mail_status,
     result_mails,
+    result_page_state,
     shared_submission_or_404,
 )
 from advisor.questionnaire.sharing import (
@@ -56,7 +58,7 @@ from advisor.reports.domain import domain_check_context
 from advisor.reports.presenters import contact_actions, result_page_context
 from advisor.reports.report import FAILED, report_download, report_filename, report_state
 from advisor.reports.status import DOMAIN_CHECK, PDF, STATUS_FIELDS, ReportStatus, report_status
-from advisor.web.fragments import shared_page
+from advisor.web.fragments import private_page, private_pages_cached, shared_page
 
 
 @require_GET
@@ -143,8 +145,8 @@ STATUS_POLL_SECONDS = 300
 PREPARING_RETRY_AFTER_SECONDS = 5
 
 
-def count_for_the_visitor(request: HttpRequest, submission: Submission, event: str,
-                          detail: str = "") -> None:
+def count_for_the_visitor(request: HttpRequest, submission: Submission | ResultPageState,
+                          event: str, detail: str = "") -> None:
     """The funnel counts what the visitor does on their own advice, in the browser that
     completed the questionnaire; a colleague's or the consultant's visit counts nothing."""
     if request.session.get(LAST_RESULT) == submission.token:
@@ -178,14 +180,12 @@ def status_poll(*, submission: Submission, report: ReportStatus, parts: Sequence
     }
 
 
-def _result_page(
-    request: HttpRequest, submission: Submission, share_form: ShareForm | None = None,
-    status: int = 200, refused_because: str = "",
-) -> HttpResponse:
+def _result_context(submission: Submission, share_form: ShareForm | None = None,
+                    refused_because: str = "") -> dict[str, Any]:
     report = report_status(submission)
     branding = get_branding()
     mails = result_mails(submission)  # one query for the share options and the mail status
-    context = {
+    return {
         **result_page_context(submission=submission, branding=branding),
         # Read once here; the page's lazy `branding` would read the profile a second time.
         "branding": branding,
@@ -201,15 +201,34 @@ def _result_page(
         "advice_mail": advice_mail_status(mails),
         "checkup": checkups.checkup_status(submission),
     }
+
+
+def _result_page(
+    request: HttpRequest, submission: Submission, share_form: ShareForm | None = None,
+    status: int = 200, refused_because: str = "",
+) -> HttpResponse:
+    context = _result_context(submission, share_form=share_form,
+                              refused_because=refused_because)
     return render(request, "advisor/result.html", context, status=status)
 
 
 @private_report
 @require_GET
 def result(request: HttpRequest, token: str) -> HttpResponse:
-    submission = shared_submission_or_404(token)
-    count_for_the_visitor(request, submission, FunnelEvent.RESULT_VIEWED)
-    return _result_page(request, submission)
+    if request.GET or len(messages.get_messages(request)) or not private_pages_cached():
+        # A message to show once, or an address of the visitor's own making: rendered for
+        # this request only.
+        submission = shared_submission_or_404(token)
+        count_for_the_visitor(request, submission, FunnelEvent.RESULT_VIEWED)
+        return _result_page(request, submission)
+    # The page as it was last rendered while nothing it shows has changed: one narrow read
+    # instead of three, and no template (docs/performance.md).
+    state = result_page_state(token)
+    count_for_the_visitor(request, state, FunnelEvent.RESULT_VIEWED)
+    return HttpResponse(private_page(
+        request, "advisor/result.html",
+        lambda: _result_context(shared_submission_or_404(token)),
+        owner=token, state=(state.digest, settings.SHARE_MAX_PER_REPORT)))
 
 
 class ContactRedirect(HttpResponseRedirect):
