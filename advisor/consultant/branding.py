@@ -11,6 +11,7 @@ the database is down do pages fall back to settings.BRANDING (branding_offline).
 import contextlib
 import hashlib
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path, PurePath
 
 from django.conf import settings
@@ -119,26 +120,38 @@ def branding_offline() -> Branding:
 
 
 def branding_of(profile: ConsultantProfile) -> Branding:
-    texts = {name: getattr(profile, name) for name in TEXT_FIELDS}
+    return _branding(tuple(getattr(profile, name) for name in TEXT_FIELDS),
+                     profile.primary_color, profile.accent_color,
+                     profile.logo.name if profile.logo else "", settings.BRANDING["logo"],
+                     settings.STATIC_URL)
+
+
+# Made once per set of values: every page asks for it, and checking the colours and finding
+# a static logo cost more than the profile's own read (docs/performance.md). The static
+# logo's setting and STATIC_URL are part of the key because the result depends on them.
+@lru_cache(maxsize=16)
+def _branding(text_values: tuple[str, ...], primary_color: str, accent_color: str,
+              uploaded_logo: str, static_logo: str, _static_url: str) -> Branding:
+    texts = dict(zip(TEXT_FIELDS, text_values, strict=True))
     if not _is_https_url(texts["booking_url"]):
         # BRAND_BOOKING_URL is not checked by a form: a plain-http or broken link is left out.
         texts["booking_url"] = ""
     # Colours end up inside a <style> block: a row saved around the validator is refused.
     colours = {
-        "primary_color": color_or_default(profile.primary_color, DEFAULT_PRIMARY_COLOR),
-        "accent_color": color_or_default(profile.accent_color, DEFAULT_ACCENT_COLOR),
+        "primary_color": color_or_default(primary_color, DEFAULT_PRIMARY_COLOR),
+        "accent_color": color_or_default(accent_color, DEFAULT_ACCENT_COLOR),
     }
     if not _readable_on_white(colours["primary_color"]):
         # A main colour saved before the form checked it, or from BRAND_PRIMARY_COLOR.
         colours["primary_color"] = DEFAULT_PRIMARY_COLOR
-    if profile.logo:
+    if uploaded_logo:
         # An uploaded logo lives in the media storage (perhaps S3): the PDF gets its bytes.
-        name = profile.logo.name
-        return Branding(**texts, **colours, logo=name, logo_file=name, logo_url=reverse(
-            "brand_logo", kwargs={"name": PurePath(name).name}))
-    logo = settings.BRANDING["logo"]
-    logo_url, logo_path = _static_logo(logo)
-    return Branding(**texts, **colours, logo=logo, logo_url=logo_url, logo_path=logo_path)
+        return Branding(**texts, **colours, logo=uploaded_logo, logo_file=uploaded_logo,
+                        logo_url=reverse("brand_logo",
+                                         kwargs={"name": PurePath(uploaded_logo).name}))
+    logo_url, logo_path = _static_logo(static_logo)
+    return Branding(**texts, **colours, logo=static_logo, logo_url=logo_url,
+                    logo_path=logo_path)
 
 
 def _readable_on_white(color: str) -> bool:
