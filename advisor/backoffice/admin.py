@@ -71,6 +71,7 @@ from advisor.reports.report import (
     report_download,
     report_filename,
 )
+from advisor.web.fragments import forget_private_pages
 from advisor.webhooks.delivery import result_text
 from advisor.webhooks.destination import MESSAGES as WEBHOOK_URL_MESSAGES
 from advisor.webhooks.destination import NOT_A_URL, RefusedAddress, connection_to
@@ -471,12 +472,15 @@ class SubmissionAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Submission) -> None:
         super().delete_model(request, obj)
         lead_figures_changed(created_at=[obj.created_at])
+        forget_private_pages([obj.token])  # the result page's cached copy goes with it
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Submission]) -> None:
-        # Their dates before they are gone: the weeks whose counts to make again.
-        moments = set(queryset.values_list("created_at", flat=True))
+        # Their dates and links before they are gone: the weeks whose counts to make again,
+        # the result pages whose cached copies to delete.
+        rows = list(queryset.values_list("created_at", "token"))
         super().delete_queryset(request, queryset)
-        lead_figures_changed(created_at=moments)
+        lead_figures_changed(created_at={created for created, _token in rows})
+        forget_private_pages(token for _created, token in rows)
 
     # List columns ---------------------------------------------------------------------------
 

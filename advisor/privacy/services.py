@@ -43,6 +43,7 @@ from advisor.models import (
 )
 from advisor.privacy.consent import CHECKUP_KEEP_MONTHS
 from advisor.privacy.sessions import SessionStore, erase_sessions_holding, sessions_holding
+from advisor.web.fragments import forget_private_pages
 
 logger = logging.getLogger(__name__)
 
@@ -182,9 +183,10 @@ def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[Ou
     committed."""
     # Locked first: a report render finishing now either stores its file before this reads
     # the names (and it is deleted), or waits and then finds no row (and deletes its file).
-    rows = list(queryset.select_for_update().values_list("pk", "report_pdf", "created_at"))
-    pks = [pk for pk, _name, _created in rows]
-    files = {name for _pk, name, _created in rows if name}
+    rows = list(queryset.select_for_update().values_list("pk", "report_pdf", "created_at",
+                                                         "token"))
+    pks = [pk for pk, _name, _created, _token in rows]
+    files = {name for _pk, name, _created, _token in rows if name}
     mails, _counts = OutgoingMail.objects.filter(
         Q(submission__in=pks) | Q(pk__in=extra_mails.values("pk"))
     ).delete()
@@ -197,7 +199,9 @@ def _delete_submissions(queryset: QuerySet[Submission], extra_mails: QuerySet[Ou
                             object_id__in=[str(pk) for pk in pks]).delete()
     if count:
         # The back office's cached counts of their weeks no longer hold (backoffice/dashboard.py).
-        lead_figures_changed(created_at={created for _pk, _name, created in rows})
+        lead_figures_changed(created_at={created for _pk, _name, created, _token in rows})
+    # Their result pages' cached copies (web/fragments.private_page) go with them.
+    forget_private_pages(token for _pk, _name, _created, token in rows)
     return Removed(submissions=count, mails=mails, crm_deliveries=deliveries), files
 
 
@@ -256,12 +260,14 @@ def _reduce_to_checkup(queryset: QuerySet[Submission], *, now: datetime
     delete once the transaction has committed."""
     # Locked as _delete_submissions does, so a report render finishing now cannot slip a
     # file in after its name was read.
-    rows = list(queryset.select_for_update(of=("self",)).values_list("pk", "report_pdf"))
-    pks = [pk for pk, _name in rows]
+    rows = list(queryset.select_for_update(of=("self",)).values_list("pk", "report_pdf",
+                                                                     "token"))
+    pks = [pk for pk, _name, _token in rows]
     Submission.objects.filter(pk__in=pks).update(**REDUCED_FIELDS, link_revoked_at=now)
+    forget_private_pages(token for _pk, _name, token in rows)
     CheckupReminder.objects.filter(submission__in=pks).update(reduced_at=now)
     deliveries, _counts = WebhookDelivery.objects.filter(submission__in=pks).delete()
-    return len(pks), deliveries, {name for _pk, name in rows if name}
+    return len(pks), deliveries, {name for _pk, name, _token in rows if name}
 
 
 def purge_expired(*, now: datetime | None = None, months: int | None = None) -> Removed:

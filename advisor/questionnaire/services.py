@@ -20,6 +20,7 @@ from advisor.privacy.consent import current_statement_version
 from advisor.questionnaire.checkup import continued_submission, opt_in
 from advisor.questionnaire.domain_check import request_domain_check
 from advisor.reports.report import request_report
+from advisor.web.fragments import forget_private_pages
 from advisor.webhooks.events import queue_lead_created
 
 
@@ -109,6 +110,8 @@ def revoke_link(*, submission: Submission) -> Submission:
     """Make the report link stop working now (the back office's "revoke link")."""
     submission.link_revoked_at = timezone.now()
     submission.save(update_fields=["link_revoked_at"])
+    # The link no longer shows the page, so no copy of it is kept either.
+    forget_private_pages([submission.token])
     return submission
 
 
