@@ -82,15 +82,17 @@ worker: migrate
 	$(BIN)/python manage.py worker
 
 # Every benchmark in one run (benchmarks/README.md; docs/performance.md has the last figures).
-# About eight minutes plus 500 PDF renders. Needs PostgreSQL and Redis on 127.0.0.1, like the tests, and wrk
-# (apt-get install -y wrk); each script makes its own throwaway database and removes it.
+# About eight minutes plus 500 PDF renders. Needs PostgreSQL and Redis on 127.0.0.1, like the
+# tests, and wrk (Debian's package, installed like the tests' packages when missing); each
+# script makes its own throwaway database and removes it.
 BENCH_STAMP := $(VENV)/.bench-installed
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP) messages
+bench: system-packages $(BENCH_STAMP) messages
+	SYSTEM_PACKAGES=wrk scripts/system-packages
 	$(BIN)/python benchmarks/bench_pages.py
 	$(BIN)/python benchmarks/bench_locust.py
 	$(BIN)/python benchmarks/bench_backoffice.py
