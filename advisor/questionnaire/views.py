@@ -228,7 +228,13 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     return HttpResponse(private_page(
         request, "advisor/result.html",
         lambda: _result_context(shared_submission_or_404(token)),
-        owner=token, state=(state.digest, settings.SHARE_MAX_PER_REPORT)))
+        owner=token, state=_page_state(state),
+        state_now=lambda: _page_state(result_page_state(token))))
+
+
+def _page_state(state: ResultPageState) -> tuple[str, int]:
+    # The stored rows the page shows, and the one setting it shows from them.
+    return (state.digest, settings.SHARE_MAX_PER_REPORT)
 
 
 class ContactRedirect(HttpResponseRedirect):

@@ -20,7 +20,7 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template import engines
@@ -131,20 +131,23 @@ def _private_key(owner: str, language: str) -> str:
 
 def private_page(request: HttpRequest, template_name: str,
                  context_of: Callable[[], dict[str, Any]], *, owner: str,
-                 state: Iterable[object]) -> str:
+                 state: Iterable[object], state_now: Callable[[], Iterable[object]]) -> str:
     """The page of one `owner` (a report link), from the shared cache while `state` (the
     stored rows the page shows, read in one cheap query) and everything `shared_page` keys
     on are unchanged; rendered with what `context_of` returns otherwise. With this request's
     own CSRF token and CSP nonce.
 
     One entry per owner and language, replaced whenever the state changes, so an owner's
-    data is in at most one copy per language that forget_private_pages can find. Only for
-    pages without a query string, messages or a visitor's input."""
+    data is in at most one copy per language that forget_private_pages can find. After a
+    render is stored, `state_now()` reads the state again (Http404 when the data is gone):
+    an erasure that committed while this page was rendered finds no copy to delete, so the
+    copy is deleted here. Only for pages without a query string, messages or a visitor's
+    input."""
     if get_nonce(request) is None or not private_pages_cached():
         return render_to_string(template_name, context_of(), request=request)
     branding = get_branding()
-    language = get_language() or ""
-    key = _private_key(owner, language)
+    key = _private_key(owner, get_language() or "")
+    state = tuple(state)
     digest = digest_of(("private-page", *_page_parts(request, template_name, branding), *state))
     try:
         entry = cache.get(key)
@@ -153,8 +156,16 @@ def private_page(request: HttpRequest, template_name: str,
     if isinstance(entry, tuple) and entry[0] == digest:
         return _filled_in(request, entry[1])
     html = _with_stand_ins(request, template_name, context_of(), branding)
-    with contextlib.suppress(RedisError):
+    try:
         cache.set(key, (digest, html), PRIVATE_SECONDS)
+        try:
+            unchanged = tuple(state_now()) == state
+        except Http404:
+            unchanged = False
+        if not unchanged:
+            cache.delete(key)
+    except RedisError:
+        pass  # nothing stored, or nothing more to delete than a cache that is down
     return _filled_in(request, html)
 
 

@@ -283,3 +283,21 @@ def test_the_cached_page_goes_with_the_data_it_shows(lead, redis_cache, end):
 
     assert not any(COMPANY in value for value in cached_values(redis_cache))
     assert Client().get(url).status_code == 404
+
+
+def test_an_erasure_while_the_page_is_rendered_leaves_no_copy(lead, redis_cache, monkeypatch):
+    """The erasure commits after the page read the rows and before it stored its copy: its
+    own deletion finds nothing yet, so the page deletes the copy it stored."""
+    rendered = views._result_context
+
+    def erased_meanwhile(submission, **kwargs):
+        context = rendered(submission, **kwargs)
+        erase_personal_data(email=submission.email)
+        return context
+
+    monkeypatch.setattr(views, "_result_context", erased_meanwhile)
+    response = Client().get(lead.get_absolute_url())
+
+    assert response.status_code == 200  # what the visitor saw a moment before
+    assert not Submission.objects.exists()
+    assert not any(COMPANY in value for value in cached_values(redis_cache))
