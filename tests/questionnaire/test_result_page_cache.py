@@ -146,6 +146,7 @@ def _domain_checked(submission):
 
 def _consultant_phone(submission):
     profile = ConsultantProfile.load()
+    profile.pk = ConsultantProfile.SINGLETON_ID  # as the back office saves it
     profile.phone = "020 765 4321"
     profile.save()
 
