@@ -27,15 +27,18 @@ class Generation:
         token = cache.get(self.key)
         return _start(self.key, None) if token is None else token
 
-    def read(self, key: str) -> tuple[str, Any]:
+    def read(self, key: str, *also: str) -> tuple[str, Any, dict[str, Any]]:
         """The current token and the value `store` kept under `key` for it, in one round trip
-        to the cache: (token, None) when nothing is kept, or only for an older token."""
-        found = cache.get_many([self.key, key])
+        to the cache: (token, None, …) when nothing is kept, or only for an older token.
+        The entries under the keys `also` come with them, as found (a caller's own entries
+        that it needs on the same request, at no extra round trip)."""
+        found = cache.get_many([self.key, key, *also])
         token = found.get(self.key) or self.token()
         kept = found.get(key)
+        extra = {name: found[name] for name in also if name in found}
         if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == token:
-            return token, kept[1]
-        return token, None
+            return token, kept[1], extra
+        return token, None, extra
 
     def store(self, key: str, token: str, value: Any, timeout: int) -> None:
         """Keep `value`, read from the data of generation `token`, under one fixed key: a

@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
-from advisor.consultant.branding import Branding, get_branding
+from advisor.consultant.branding import Branding, branding_and, get_branding
 from advisor.lib.digests import source_digest
 from advisor.lib.fragments import cached_html, catalogue_digest, digest_of, template_digest
 from advisor.lib.redis_cache import shares_between_processes
@@ -145,14 +145,11 @@ def private_page(request: HttpRequest, template_name: str,
     input."""
     if get_nonce(request) is None or not private_pages_cached():
         return render_to_string(template_name, context_of(), request=request)
-    branding = get_branding()
     key = _private_key(owner, get_language() or "")
+    branding, found = branding_and([key])
     state = tuple(state)
     digest = digest_of(("private-page", *_page_parts(request, template_name, branding), *state))
-    try:
-        entry = cache.get(key)
-    except RedisError:
-        entry = None
+    entry = found.get(key)
     if isinstance(entry, tuple) and entry[0] == digest:
         return _filled_in(request, entry[1])
     html = _with_stand_ins(request, template_name, context_of(), branding)
