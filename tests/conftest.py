@@ -73,6 +73,21 @@ def _fresh_cache_and_fast_clicks(settings):
 
 
 @pytest.fixture
+def renders():
+    """The names of the templates rendered while the test runs."""
+    from django.test.signals import template_rendered
+
+    names: list[str] = []
+
+    def record(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    yield names
+    template_rendered.disconnect(record)
+
+
+@pytest.fixture
 def redis_cache(settings):
     """The real shared cache (Redis on loopback), under a key prefix of this test only."""
     import uuid

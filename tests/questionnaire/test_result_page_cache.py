@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.admin.sites import site
 from django.db import connection
 from django.test import Client, RequestFactory
-from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -36,18 +35,6 @@ from tests.conftest import CONTACT
 pytestmark = pytest.mark.django_db
 
 COMPANY = CONTACT["company"].encode()
-
-
-@pytest.fixture
-def renders():
-    names: list[str] = []
-
-    def record(sender, template, context, **kwargs):
-        names.append(template.name)
-
-    template_rendered.connect(record)
-    yield names
-    template_rendered.disconnect(record)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.test import Client
-from django.test.signals import template_rendered
 
 from advisor.lib import fragments
 from advisor.web.fragments import CSRF_STAND_IN, NONCE_STAND_IN
@@ -22,19 +21,6 @@ FIRST, SECOND = STEP_NAMES[0], STEP_NAMES[1]
 def _empty_process_cache(monkeypatch):
     """Nothing rendered in this process before the test (the shared cache is fresh per test)."""
     monkeypatch.setattr(fragments, "_local", fragments._LocalEntries(fragments.LOCAL_ENTRIES))
-
-
-@pytest.fixture
-def renders():
-    """The names of the templates rendered while the test runs."""
-    names: list[str] = []
-
-    def record(sender, template, context, **kwargs):
-        names.append(template.name)
-
-    template_rendered.connect(record)
-    yield names
-    template_rendered.disconnect(record)
 
 
 def token(html: str) -> str:
